@@ -1,0 +1,223 @@
+//! Test knobs: latency, injected faults, and the request log.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// What an injected fault does to a matching request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum FaultAction {
+    /// Answer with this status code (and a `Retry-After` header for 429/503 when given).
+    Status { code: u16, retry_after: Option<u64> },
+    /// Close the connection without answering.
+    Drop,
+}
+
+/// Fail the `nth` (1-based) request matching `method` and the `path` glob (`*` matches any
+/// run of characters), and the `times - 1` matching requests after it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Fault {
+    #[serde(default)]
+    pub method: Option<String>,
+    pub path: String,
+    #[serde(default = "one")]
+    pub nth: u32,
+    #[serde(default = "one")]
+    pub times: u32,
+    pub action: FaultAction,
+    #[serde(default, skip_deserializing)]
+    pub seen: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Fault {
+    pub fn status(method: &str, path: &str, nth: u32, code: u16) -> Self {
+        Fault {
+            method: Some(method.to_string()),
+            path: path.to_string(),
+            nth,
+            times: 1,
+            action: FaultAction::Status {
+                code,
+                retry_after: None,
+            },
+            seen: 0,
+        }
+    }
+
+    pub fn drop_connection(method: &str, path: &str, nth: u32) -> Self {
+        Fault {
+            action: FaultAction::Drop,
+            ..Fault::status(method, path, nth, 0)
+        }
+    }
+
+    pub fn retry_after(mut self, secs: u64) -> Self {
+        if let FaultAction::Status { retry_after, .. } = &mut self.action {
+            *retry_after = Some(secs);
+        }
+        self
+    }
+
+    pub fn times(mut self, times: u32) -> Self {
+        self.times = times;
+        self
+    }
+
+    fn matches(&self, method: &str, path: &str) -> bool {
+        self.method
+            .as_deref()
+            .is_none_or(|m| m.eq_ignore_ascii_case(method))
+            && glob(&self.path, path)
+    }
+}
+
+pub fn glob(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let mut rest = text;
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 {
+            let Some(r) = rest.strip_prefix(part) else {
+                return false;
+            };
+            rest = r;
+        } else if i == parts.len() - 1 {
+            return rest.ends_with(part);
+        } else {
+            match rest.find(part) {
+                Some(pos) => rest = &rest[pos + part.len()..],
+                None => return false,
+            }
+        }
+    }
+    true
+}
+
+/// One API request as the server saw it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoggedRequest {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    /// The Kubernetes verb (get, list, create, update, patch, delete, deletecollection), or "" for discovery.
+    pub verb: String,
+    pub resource: String,
+    pub status: u16,
+    pub user: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestLog {
+    pub requests: Vec<LoggedRequest>,
+}
+
+impl RequestLog {
+    pub fn total(&self) -> usize {
+        self.requests.len()
+    }
+
+    /// Requests with this verb on this resource (`"pods/exec"` for subresources).
+    pub fn count(&self, verb: &str, resource: &str) -> usize {
+        self.requests
+            .iter()
+            .filter(|r| r.verb == verb && r.resource == resource)
+            .count()
+    }
+
+    pub fn by_verb(&self) -> BTreeMap<String, usize> {
+        let mut m = BTreeMap::new();
+        for r in &self.requests {
+            *m.entry(r.verb.clone()).or_default() += 1;
+        }
+        m
+    }
+
+    pub fn by_path(&self) -> BTreeMap<String, usize> {
+        let mut m = BTreeMap::new();
+        for r in &self.requests {
+            *m.entry(format!("{} {}", r.method, r.path)).or_default() += 1;
+        }
+        m
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "total": self.total(),
+            "byVerb": self.by_verb(),
+            "byPath": self.by_path(),
+            "requests": self.requests,
+        })
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Control {
+    pub latency: Duration,
+    pub faults: Vec<Fault>,
+    pub log: RequestLog,
+}
+
+impl Control {
+    /// The action of the first fault this request triggers, counting it for every fault it matches.
+    pub fn check_faults(&mut self, method: &str, path: &str) -> Option<FaultAction> {
+        let mut hit = None;
+        for f in self.faults.iter_mut().filter(|f| f.matches(method, path)) {
+            f.seen += 1;
+            if hit.is_none() && f.seen >= f.nth && f.seen < f.nth + f.times {
+                hit = Some(f.action.clone());
+            }
+        }
+        hit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob(
+            "/api/v1/namespaces/*/secrets*",
+            "/api/v1/namespaces/default/secrets/x"
+        ));
+        assert!(!glob(
+            "/api/v1/namespaces/*/secrets",
+            "/api/v1/namespaces/default/configmaps"
+        ));
+        assert!(glob("*", "/anything"));
+    }
+
+    #[test]
+    fn nth_matching_request_fails_once() {
+        let mut c = Control::default();
+        c.faults.push(Fault::status("POST", "*/configmaps", 2, 500));
+        assert_eq!(
+            c.check_faults("POST", "/api/v1/namespaces/d/configmaps"),
+            None
+        );
+        assert!(
+            c.check_faults("GET", "/api/v1/namespaces/d/configmaps")
+                .is_none()
+        );
+        assert!(
+            c.check_faults("POST", "/api/v1/namespaces/d/configmaps")
+                .is_some()
+        );
+        assert_eq!(
+            c.check_faults("POST", "/api/v1/namespaces/d/configmaps"),
+            None
+        );
+    }
+}
