@@ -137,12 +137,13 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Outcome {
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
+    let (verb, resource) = classify(&method, &path, &query);
     let mut entry = LoggedRequest {
         method: method.to_string(),
         path: path.clone(),
         query: query.clone(),
-        verb: String::new(),
-        resource: String::new(),
+        verb,
+        resource,
         status: 0,
         user: String::new(),
     };
@@ -162,6 +163,27 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Outcome {
         .requests
         .push(entry);
     outcome
+}
+
+/// The Kubernetes verb and resource (`pods/exec` for a subresource) of a request, for the log.
+fn classify(method: &Method, path: &str, query: &str) -> (String, String) {
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let target = match segs.as_slice() {
+        ["api", "v1", rest @ ..] if !rest.is_empty() => parse_target("", "v1", rest),
+        ["apis", g, v, rest @ ..] if !rest.is_empty() => parse_target(g, v, rest),
+        _ => None,
+    };
+    match target {
+        Some(t) => {
+            let verb = verb_for(method, &t, &query_map(query));
+            let resource = match &t.sub {
+                Some(sub) => format!("{}/{sub}", t.res.plural),
+                None => t.res.plural.to_string(),
+            };
+            (verb.to_string(), resource)
+        }
+        None => (String::new(), String::new()),
+    }
 }
 
 fn authenticate(shared: &Shared, req: &Request<Incoming>) -> Option<User> {
@@ -210,9 +232,7 @@ async fn serve(
             Some(doc) => json_response(200, &doc),
             None => text_response(404, "404 page not found\n"),
         },
-        ["api", "v1", rest @ ..] => {
-            resource_request(shared, req, "", "v1", rest, &user, entry).await
-        }
+        ["api", "v1", rest @ ..] => resource_request(shared, req, "", "v1", rest, &user).await,
         ["apis", g, v, rest @ ..] => {
             let (g, v, rest) = (
                 g.to_string(),
@@ -220,7 +240,7 @@ async fn serve(
                 rest.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
             );
             let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
-            resource_request(shared, req, &g, &v, &rest, &user, entry).await
+            resource_request(shared, req, &g, &v, &rest, &user).await
         }
         _ => text_response(404, "404 page not found\n"),
     }
@@ -339,7 +359,6 @@ async fn resource_request(
     version: &str,
     rest: &[&str],
     user: &User,
-    entry: &mut LoggedRequest,
 ) -> Response<Body> {
     let Some(target) = parse_target(group, version, rest) else {
         return error_response(&ApiError::path_not_found());
@@ -355,8 +374,6 @@ async fn resource_request(
         namespace: target.namespace.clone().unwrap_or_default(),
         name: target.name.clone().unwrap_or_default(),
     };
-    entry.verb = verb.to_string();
-    entry.resource = attrs.full_resource();
     if !target.res.verbs.contains(&verb) && target.sub.is_none() {
         return error_response(&ApiError::method_not_allowed(format!(
             "the server does not allow this method on the requested resource ({verb} {})",
