@@ -1,0 +1,140 @@
+//! The command line: global flags, one file per subcommand, and the mapping from failures
+//! to exit codes.
+
+mod completion;
+mod doctor;
+mod version;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::core;
+use crate::error::Failure;
+use crate::mothership::{self, Connection, Target};
+use crate::ui::{OutputFormat, Ui};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "k0smotron",
+    version,
+    about = "Run k0s control planes as pods in an existing cluster (the mothership), without an operator",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command takes, named as kubectl names them.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Path to the mothership's kubeconfig (default: KUBECONFIG, then ~/.kube/config).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context to use (default: its current-context).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+    /// Namespace of the control planes (default: the context's namespace, else `default`).
+    #[arg(short = 'n', long, global = true, value_name = "NS")]
+    pub namespace: Option<String>,
+    /// Output format for data on stdout.
+    #[arg(short = 'o', long, global = true, value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+    /// Print more about what is happening (on stderr).
+    #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// No colours (also when NO_COLOR is set).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// How long to wait for a TCP connection to the mothership.
+    #[arg(long, global = true, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+    pub connect_timeout: Duration,
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    core::duration::parse(text)
+}
+
+impl Global {
+    /// Check the flags (no request is sent) and describe the mothership to connect to.
+    pub fn target(&self) -> Result<Target, Failure> {
+        if let Some(ns) = &self.namespace {
+            core::names::check_label(ns)
+                .map_err(|rule| Failure::Usage(format!("-n/--namespace {ns:?}: {rule}")))?;
+        }
+        if self.connect_timeout.is_zero() {
+            return Err(Failure::Usage(
+                "--connect-timeout: must be more than 0".into(),
+            ));
+        }
+        Ok(Target {
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.context.clone(),
+            namespace: self.namespace.clone(),
+            connect_timeout: self.connect_timeout,
+        })
+    }
+
+    pub async fn connect(&self, ui: &Ui) -> Result<Connection, Failure> {
+        let conn = mothership::connect(&self.target()?).await?;
+        ui.detail(&format!(
+            "kubeconfig {}, context {}, server {}, namespace {}",
+            conn.source, conn.context, conn.server, conn.namespace
+        ));
+        Ok(conn)
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check that the mothership is reachable and that we may do everything k0smotron needs.
+    Doctor(doctor::DoctorArgs),
+    /// Print the client version and, when reachable, the mothership's.
+    Version(version::VersionArgs),
+    /// Print a shell completion script.
+    Completion(completion::CompletionArgs),
+}
+
+async fn dispatch(cli: Cli, ui: Ui) -> Result<(), Failure> {
+    match cli.command {
+        Command::Doctor(args) => doctor::run(args, &cli.global, &ui).await,
+        Command::Version(args) => version::run(args, &cli.global, &ui).await,
+        Command::Completion(args) => completion::run(args),
+    }
+}
+
+/// Parse arguments, run the command, and turn the outcome into an exit code.
+pub fn main() -> ExitCode {
+    // clap exits 2 on usage errors by itself.
+    let cli = Cli::parse();
+    let ui = Ui::new(cli.global.no_color, cli.global.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            ui.error(&format!("cannot start the async runtime: {e}"));
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(dispatch(cli, ui)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            if !matches!(failure, Failure::Reported(_)) {
+                ui.error(&failure.to_string());
+            }
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}
+
+/// The clap command, for completions and docs.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}

@@ -1,0 +1,97 @@
+//! The mothership layer: connecting with kubectl's rules, error translation, and the
+//! requests commands make (concurrently where they are independent).
+
+pub mod error;
+pub mod kubeconfig;
+pub mod probe;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use kube::config::KubeConfigOptions;
+
+pub use error::MothershipError;
+
+use crate::error::Failure;
+
+/// How to reach the mothership, from the global flags.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub kubeconfig: Option<PathBuf>,
+    pub context: Option<String>,
+    pub namespace: Option<String>,
+    pub connect_timeout: Duration,
+}
+
+/// A client and what it points at.
+#[derive(Clone)]
+pub struct Connection {
+    pub client: kube::Client,
+    pub server: String,
+    pub context: String,
+    pub namespace: String,
+    pub source: kubeconfig::Source,
+}
+
+impl Connection {
+    pub fn error_context(&self) -> error::Context<'_> {
+        error::Context {
+            url: &self.server,
+            context: &self.context,
+        }
+    }
+
+    pub fn translate(&self, err: kube::Error) -> MothershipError {
+        error::translate(err, &self.error_context())
+    }
+}
+
+/// Build a client. Nothing is sent yet: errors here are about configuration.
+pub async fn connect(target: &Target) -> Result<Connection, Failure> {
+    let home = dirs::home_dir();
+    let env = std::env::var_os("KUBECONFIG");
+    let loaded = kubeconfig::load(target.kubeconfig.as_ref(), env.as_deref(), home)?;
+    let (mut config, context) = match loaded.kubeconfig {
+        Some(kc) => {
+            let context = kubeconfig::pick_context(&kc, target.context.as_deref())?;
+            let options = KubeConfigOptions {
+                context: Some(context.clone()),
+                ..Default::default()
+            };
+            let config = kube::Config::from_custom_kubeconfig(kc, &options)
+                .await
+                .map_err(|e| {
+                    Failure::Failed(format!(
+                        "kubeconfig {}: context {context:?}: {e}",
+                        loaded.source
+                    ))
+                })?;
+            (config, context)
+        }
+        None => {
+            let config = kube::Config::incluster()
+                .map_err(|e| Failure::Failed(format!("in-cluster configuration: {e}")))?;
+            (config, "in-cluster".to_string())
+        }
+    };
+    config.connect_timeout = Some(target.connect_timeout);
+    config.read_timeout = Some(Duration::from_secs(60));
+    let namespace = target
+        .namespace
+        .clone()
+        .unwrap_or_else(|| config.default_namespace.clone());
+    let server = config
+        .cluster_url
+        .to_string()
+        .trim_end_matches('/')
+        .to_string();
+    let client = kube::Client::try_from(config)
+        .map_err(|e| Failure::Failed(format!("cannot set up a client for {server}: {e}")))?;
+    Ok(Connection {
+        client,
+        server,
+        context,
+        namespace,
+        source: loaded.source,
+    })
+}

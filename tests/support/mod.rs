@@ -1,0 +1,76 @@
+//! Running the real k0smotron binary against the test API server.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use mothership::{Config, Mothership};
+
+pub struct Env {
+    pub ms: Mothership,
+    pub dir: tempfile::TempDir,
+    pub kubeconfig: PathBuf,
+}
+
+impl Env {
+    pub fn new() -> Self {
+        Self::with(|_| {})
+    }
+
+    pub fn with(f: impl FnOnce(&mut Config)) -> Self {
+        let mut config = Config::default();
+        f(&mut config);
+        let ms = Mothership::start(config).expect("start mothership");
+        let dir = tempfile::tempdir().unwrap();
+        let kubeconfig = dir.path().join("kubeconfig");
+        ms.write_kubeconfig(&kubeconfig).unwrap();
+        Env {
+            ms,
+            dir,
+            kubeconfig,
+        }
+    }
+
+    /// A kubeconfig file for another token of the same server.
+    pub fn kubeconfig_for(&self, name: &str, token: &str) -> PathBuf {
+        let path = self.dir.path().join(format!("kubeconfig-{name}"));
+        std::fs::write(&path, self.ms.kubeconfig_with_token(name, token)).unwrap();
+        path
+    }
+
+    /// `k0smotron` with `--kubeconfig`, an empty HOME and no KUBECONFIG.
+    pub fn cmd(&self) -> assert_cmd::Command {
+        let mut cmd = bare(self.dir.path());
+        cmd.arg("--kubeconfig").arg(&self.kubeconfig);
+        cmd
+    }
+
+    pub fn cmd_with(&self, kubeconfig: &std::path::Path) -> assert_cmd::Command {
+        let mut cmd = bare(self.dir.path());
+        cmd.arg("--kubeconfig").arg(kubeconfig);
+        cmd
+    }
+}
+
+/// `k0smotron` with HOME pointing at `home` and nothing inherited that would pick a cluster.
+pub fn bare(home: &std::path::Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("k0smotron").unwrap();
+    cmd.env("HOME", home)
+        .env_remove("KUBECONFIG")
+        .env_remove("KUBERNETES_SERVICE_HOST")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+/// A local port nothing listens on.
+pub fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
