@@ -374,10 +374,10 @@ fn k0s_config(state: &State, pod: &Value, container: &str) -> Value {
             .get(resource("", "configmaps"), ns, cm_name)
             .and_then(|cm| cm.pointer("/data/K0SMOTRON_K0S_YAML"))
             .and_then(Value::as_str);
-        if let Some(yaml) = yaml {
-            if let Ok(v) = serde_saphyr::from_str::<Value>(yaml) {
-                return v;
-            }
+        if let Some(yaml) = yaml
+            && let Ok(v) = serde_saphyr::from_str::<Value>(yaml)
+        {
+            return v;
         }
     }
     Value::Null

@@ -279,10 +279,10 @@ fn parse_target(group: &str, version: &str, rest: &[&str]) -> Option<Target> {
     if target.namespace.is_some() && !target.res.namespaced {
         return None;
     }
-    if let Some(sub) = &target.sub {
-        if !target.res.has_subresource(sub) {
-            return None;
-        }
+    if let Some(sub) = &target.sub
+        && !target.res.has_subresource(sub)
+    {
+        return None;
     }
     Some(target)
 }

@@ -211,10 +211,10 @@ impl Store {
         }
         obj["apiVersion"] = json!(res.api_version());
         obj["kind"] = json!(res.kind);
-        if res.has_status {
-            if let Some(o) = obj.as_object_mut() {
-                o.remove("status");
-            }
+        if res.has_status
+            && let Some(o) = obj.as_object_mut()
+        {
+            o.remove("status");
         }
         Ok(obj)
     }
@@ -346,17 +346,17 @@ impl Store {
             .get(res, ns, name)
             .cloned()
             .ok_or_else(|| ApiError::not_found(res, name))?;
-        if let Some(uid) = &opts.precondition_uid {
-            if uid != util::uid(&obj) {
-                return Err(ApiError::conflict(
-                    res,
-                    name,
-                    &format!(
-                        "Precondition failed: UID in precondition: {uid}, UID in object meta: {}",
-                        util::uid(&obj)
-                    ),
-                ));
-            }
+        if let Some(uid) = &opts.precondition_uid
+            && uid != util::uid(&obj)
+        {
+            return Err(ApiError::conflict(
+                res,
+                name,
+                &format!(
+                    "Precondition failed: UID in precondition: {uid}, UID in object meta: {}",
+                    util::uid(&obj)
+                ),
+            ));
         }
         if let Some(rv) = &opts.precondition_rv {
             let have = util::str_at(&obj, &["metadata", "resourceVersion"]).unwrap_or_default();
@@ -425,21 +425,23 @@ fn tracks_generation(res: &Resource) -> bool {
 
 /// The body's apiVersion and kind, when given, must be the ones of the URL.
 fn check_type(res: &Resource, obj: &Value) -> ApiResult<()> {
-    if let Some(kind) = obj.get("kind").and_then(Value::as_str) {
-        if !kind.is_empty() && kind != res.kind {
-            return Err(ApiError::bad_request(format!(
-                "the kind in the body ({kind}) does not match the kind of the URL ({})",
-                res.kind
-            )));
-        }
+    if let Some(kind) = obj.get("kind").and_then(Value::as_str)
+        && !kind.is_empty()
+        && kind != res.kind
+    {
+        return Err(ApiError::bad_request(format!(
+            "the kind in the body ({kind}) does not match the kind of the URL ({})",
+            res.kind
+        )));
     }
-    if let Some(av) = obj.get("apiVersion").and_then(Value::as_str) {
-        if !av.is_empty() && av != res.api_version() {
-            return Err(ApiError::bad_request(format!(
-                "the API version in the data ({av}) does not match the expected API version ({})",
-                res.api_version()
-            )));
-        }
+    if let Some(av) = obj.get("apiVersion").and_then(Value::as_str)
+        && !av.is_empty()
+        && av != res.api_version()
+    {
+        return Err(ApiError::bad_request(format!(
+            "the API version in the data ({av}) does not match the expected API version ({})",
+            res.api_version()
+        )));
     }
     Ok(())
 }

@@ -78,10 +78,10 @@ pub fn prepare(
             if obj.pointer("/spec/volumeMode").is_none() {
                 obj["spec"]["volumeMode"] = json!("Filesystem");
             }
-            if obj.pointer("/spec/storageClassName").is_none() {
-                if let Some(default) = default_storage_class(store) {
-                    obj["spec"]["storageClassName"] = json!(default);
-                }
+            if obj.pointer("/spec/storageClassName").is_none()
+                && let Some(default) = default_storage_class(store)
+            {
+                obj["spec"]["storageClassName"] = json!(default);
             }
             if old.is_none() {
                 obj["status"] = json!({"phase": "Pending"});
@@ -299,9 +299,8 @@ fn service(
         s.entry("ipFamilyPolicy").or_insert(json!("SingleStack"));
         s.entry("internalTrafficPolicy").or_insert(json!("Cluster"));
     }
-    if old.is_none() {
-        obj["status"] = json!({"loadBalancer": {}});
-    } else if ty != "LoadBalancer" {
+    // A new Service, or one that is no longer a LoadBalancer, has no load-balancer status.
+    if old.is_none() || ty != "LoadBalancer" {
         obj["status"] = json!({"loadBalancer": {}});
     }
     Ok(())
