@@ -280,6 +280,16 @@ fn old_server_fails_the_version_check() {
 }
 
 #[test]
+fn server_older_than_supported_is_a_warning() {
+    let env = Env::with(|c| c.sim.server_version = "v1.30.2".into());
+    let out = env.cmd().arg("doctor").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains(
+        "! Kubernetes v1.30.2 should work, but k0smotron is built and tested for 1.33 and newer"
+    ));
+}
+
+#[test]
 fn missing_storage_class_and_internal_only_nodes_are_warnings() {
     let env = Env::with(|c| {
         c.sim.default_storage_class = false;

@@ -121,9 +121,10 @@ pub struct Report {
 
 impl Report {
     pub fn new(server: String, context: String, namespace: String, checks: Vec<Check>) -> Self {
+        // A required check may warn (an old but workable server) without failing the report.
         let ok = checks
             .iter()
-            .all(|c| !c.required || c.status == Status::Pass);
+            .all(|c| !c.required || matches!(c.status, Status::Pass | Status::Warn));
         Report {
             ok,
             server,
@@ -165,12 +166,23 @@ pub fn dependent_checks() -> Vec<(String, bool)> {
 
 pub fn server_version(git_version: &str, parsed: Option<(u32, u32)>) -> Check {
     let (min_major, min_minor) = version::MIN_SERVER;
+    let (sup_major, sup_minor) = version::SUPPORTED_SERVER;
     match parsed {
-        Some(v) if version::is_supported(v) => Check::new(
+        Some(v) if v >= version::SUPPORTED_SERVER => Check::new(
             "version",
             Status::Pass,
             true,
-            format!("Kubernetes {git_version} (k0smotron needs {min_major}.{min_minor} or newer)"),
+            format!(
+                "Kubernetes {git_version} (k0smotron supports {sup_major}.{sup_minor} and newer)"
+            ),
+        ),
+        Some(v) if version::is_supported(v) => Check::new(
+            "version",
+            Status::Warn,
+            true,
+            format!(
+                "Kubernetes {git_version} should work, but k0smotron is built and tested for {sup_major}.{sup_minor} and newer"
+            ),
         ),
         Some(_) => Check::new(
             "version",

@@ -1,7 +1,10 @@
 //! Kubernetes server versions and the oldest one k0smotron supports.
 
-/// The oldest mothership `doctor` accepts.
+/// The oldest mothership `doctor` accepts at all.
 pub const MIN_SERVER: (u32, u32) = (1, 28);
+
+/// The oldest mothership supported: the API types are built for it (k8s-openapi `v1_33`).
+pub const SUPPORTED_SERVER: (u32, u32) = (1, 33);
 
 /// `(major, minor)` from `/version`'s fields; providers append `+` or suffixes (`28+`, `v1.28.3-eks-1`).
 pub fn server_minor(major: &str, minor: &str, git_version: &str) -> Option<(u32, u32)> {
