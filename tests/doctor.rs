@@ -394,3 +394,56 @@ fn no_kubeconfig_anywhere_says_how_to_point_at_one() {
         stderr(&out)
     );
 }
+
+#[test]
+fn transient_failures_are_retried() {
+    let env = Env::new();
+    env.ms
+        .inject(mothership::Fault::status("GET", "/version", 1, 500));
+    env.ms.inject(mothership::Fault::drop_connection(
+        "POST",
+        "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+        3,
+    ));
+    env.ms
+        .inject(mothership::Fault::status("GET", "/api/v1/nodes", 1, 503).retry_after(0));
+    env.ms.reset_requests();
+    let out = env.cmd().arg("doctor").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let log = env.ms.requests();
+    assert_eq!(
+        log.requests.iter().filter(|r| r.path == "/version").count(),
+        2,
+        "500 on /version, then success"
+    );
+    assert_eq!(
+        log.count("create", "selfsubjectaccessreviews"),
+        40,
+        "the dropped review was asked again"
+    );
+    assert!(log.count("list", "nodes") >= 2);
+}
+
+#[test]
+fn a_persistent_server_error_is_reported_after_bounded_retries() {
+    let env = Env::new();
+    env.ms
+        .inject(mothership::Fault::status("GET", "/version", 1, 500).times(10));
+    let out = env.cmd().arg("doctor").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("Internal error occurred: injected failure (500 InternalError)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        env.ms
+            .requests()
+            .requests
+            .iter()
+            .filter(|r| r.path == "/version")
+            .count(),
+        3,
+        "three attempts, no more"
+    );
+}

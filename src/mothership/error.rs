@@ -23,11 +23,23 @@ pub enum MothershipError {
         reason: String,
         message: String,
     },
+    #[error("the mothership at {url} closed the connection before answering: {cause}")]
+    Dropped { url: String, cause: String },
     #[error("request to the mothership at {url} failed: {cause}")]
     Other { url: String, cause: String },
 }
 
 impl MothershipError {
+    /// Worth asking again when the request is safe to repeat: the server was busy or failing
+    /// for a moment, or the connection broke.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            MothershipError::Dropped { .. } => true,
+            MothershipError::Api { code, .. } => matches!(code, 429 | 500 | 502 | 503 | 504),
+            _ => false,
+        }
+    }
+
     pub fn status_code(&self) -> Option<u16> {
         match self {
             MothershipError::Unauthorized { .. } => Some(401),
@@ -52,10 +64,21 @@ pub fn translate(err: kube::Error, ctx: &Context) -> MothershipError {
             let chain = chain(&other);
             let lower = chain.join(": ").to_lowercase();
             let innermost = chain.last().cloned().unwrap_or_default();
-            if lower.contains("certificate")
+            // A dropped connection comes first: rustls words it as a missing close_notify.
+            if lower.contains("close_notify")
+                || lower.contains("unexpected eof")
+                || lower.contains("connection reset")
+                || lower.contains("connection closed")
+                || lower.contains("broken pipe")
+                || lower.contains("incomplete message")
+            {
+                MothershipError::Dropped {
+                    url,
+                    cause: innermost,
+                }
+            } else if lower.contains("certificate")
                 || lower.contains("unknownissuer")
-                || lower.contains("invalid peer")
-                || lower.contains("tls")
+                || lower.contains("handshake")
             {
                 MothershipError::Tls {
                     url,
@@ -82,15 +105,6 @@ pub fn translate(err: kube::Error, ctx: &Context) -> MothershipError {
                 MothershipError::Unreachable {
                     url,
                     cause: format!("cannot resolve the host name ({innermost})"),
-                }
-            } else if lower.contains("connection reset")
-                || lower.contains("connection closed")
-                || lower.contains("broken pipe")
-                || lower.contains("incomplete message")
-            {
-                MothershipError::Unreachable {
-                    url,
-                    cause: format!("the connection was closed before an answer ({innermost})"),
                 }
             } else if lower.contains("network is unreachable") || lower.contains("no route to host")
             {

@@ -4,6 +4,7 @@
 pub mod error;
 pub mod kubeconfig;
 pub mod probe;
+pub mod retry;
 
 use std::path::PathBuf;
 use std::time::Duration;

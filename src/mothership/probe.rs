@@ -9,14 +9,17 @@ use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::version::Info;
 use kube::api::{Api, ListParams, PostParams};
 
-use super::{Connection, MothershipError};
+use super::{Connection, MothershipError, retry};
 use crate::core::doctor::{NodeInfo, Permission, StorageClassInfo};
 
 pub async fn server_version(conn: &Connection) -> Result<Info, MothershipError> {
-    conn.client
-        .apiserver_version()
-        .await
-        .map_err(|e| conn.translate(e))
+    retry::safe(|| async {
+        conn.client
+            .apiserver_version()
+            .await
+            .map_err(|e| conn.translate(e))
+    })
+    .await
 }
 
 /// Ask every review at once (one concurrent wave). `None`: that review could not be asked.
@@ -39,11 +42,14 @@ pub async fn access_reviews(conn: &Connection, perms: &[Permission]) -> Vec<Opti
         };
         let api = api.clone();
         async move {
-            api.create(&PostParams::default(), &review)
-                .await
-                .ok()
-                .and_then(|r| r.status)
-                .map(|s| s.allowed)
+            // A review changes nothing, so asking again is safe.
+            let answer = retry::safe(|| async {
+                api.create(&PostParams::default(), &review)
+                    .await
+                    .map_err(|e| conn.translate(e))
+            })
+            .await;
+            answer.ok().and_then(|r| r.status).map(|s| s.allowed)
         }
     });
     futures::future::join_all(asks).await
@@ -56,10 +62,12 @@ const DEFAULT_CLASS: &[&str] = &[
 
 pub async fn storage_classes(conn: &Connection) -> Result<Vec<StorageClassInfo>, MothershipError> {
     let api: Api<StorageClass> = Api::all(conn.client.clone());
-    let list = api
-        .list(&ListParams::default())
-        .await
-        .map_err(|e| conn.translate(e))?;
+    let list = retry::safe(|| async {
+        api.list(&ListParams::default())
+            .await
+            .map_err(|e| conn.translate(e))
+    })
+    .await?;
     Ok(list
         .items
         .into_iter()
@@ -79,10 +87,12 @@ pub async fn storage_classes(conn: &Connection) -> Result<Vec<StorageClassInfo>,
 
 pub async fn nodes(conn: &Connection) -> Result<Vec<NodeInfo>, MothershipError> {
     let api: Api<Node> = Api::all(conn.client.clone());
-    let list = api
-        .list(&ListParams::default())
-        .await
-        .map_err(|e| conn.translate(e))?;
+    let list = retry::safe(|| async {
+        api.list(&ListParams::default())
+            .await
+            .map_err(|e| conn.translate(e))
+    })
+    .await?;
     Ok(list
         .items
         .into_iter()
