@@ -64,7 +64,7 @@ impl Global {
     /// Check the flags (no request is sent) and describe the mothership to connect to.
     pub fn target(&self) -> Result<Target, Failure> {
         if let Some(ns) = &self.namespace {
-            core::names::check_label(ns)
+            core::naming::check_label(ns)
                 .map_err(|rule| Failure::Usage(format!("-n/--namespace {ns:?}: {rule}")))?;
         }
         if self.connect_timeout.is_zero() {

@@ -3,5 +3,7 @@
 
 pub mod doctor;
 pub mod duration;
-pub mod names;
+pub mod image;
+pub mod k0s_config;
+pub mod naming;
 pub mod version;
