@@ -6,4 +6,5 @@ pub mod duration;
 pub mod image;
 pub mod k0s_config;
 pub mod naming;
+pub mod pki;
 pub mod version;
