@@ -35,10 +35,58 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a k0s control plane to the mothership and wait until it serves')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that the mothership is reachable and that we may do everything k0smotron needs')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client version and, when reachable, the mothership''s')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'k0smotron;create' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'A k0smotron.io/v1beta2 (or v1beta1) Cluster document; flags override it')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'A k0smotron.io/v1beta2 (or v1beta1) Cluster document; flags override it')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'k0s version, e.g. v1.36.3+k0s.2 [default: v1.36.3+k0s.2]')
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'k0s image repository, without a tag [default: quay.io/k0sproject/k0s]')
+            [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'Controller replicas [default: 1]')
+            [CompletionResult]::new('--service-type', '--service-type', [CompletionResultType]::ParameterName, 'How workers reach the control plane [default: NodePort]')
+            [CompletionResult]::new('--api-port', '--api-port', [CompletionResultType]::ParameterName, 'Pin the API port (a node port with NodePort); otherwise the mothership allocates it')
+            [CompletionResult]::new('--konnectivity-port', '--konnectivity-port', [CompletionResultType]::ParameterName, 'Pin the konnectivity port (as --api-port)')
+            [CompletionResult]::new('--external-address', '--external-address', [CompletionResultType]::ParameterName, 'The address workers and kubeconfigs use (default: a node''s address, or the load balancer''s)')
+            [CompletionResult]::new('--san', '--san', [CompletionResultType]::ParameterName, 'Extra subject alternative name for the API server certificate (repeatable)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'etcd (a StatefulSet beside the controllers) or kine [default: etcd]')
+            [CompletionResult]::new('--datasource', '--datasource', [CompletionResultType]::ParameterName, 'kine data source URL (postgres://, mysql://, ...); implies --storage kine')
+            [CompletionResult]::new('--datasource-secret', '--datasource-secret', [CompletionResultType]::ParameterName, 'Secret in the namespace holding K0SMOTRON_KINE_DATASOURCE_URL; implies --storage kine')
+            [CompletionResult]::new('--etcd-size', '--etcd-size', [CompletionResultType]::ParameterName, 'Size of each etcd member''s volume [default: 1Gi]')
+            [CompletionResult]::new('--persistence', '--persistence', [CompletionResultType]::ParameterName, 'The controller''s data volume [default: emptyDir]')
+            [CompletionResult]::new('--persistence-size', '--persistence-size', [CompletionResultType]::ParameterName, 'Size of the data volume with --persistence pvc [default: 1Gi]')
+            [CompletionResult]::new('--storage-class', '--storage-class', [CompletionResultType]::ParameterName, 'StorageClass for etcd and pvc volumes (default: the mothership''s default class)')
+            [CompletionResult]::new('--host-path', '--host-path', [CompletionResultType]::ParameterName, 'Node directory for --persistence hostPath')
+            [CompletionResult]::new('--k0s-config', '--k0s-config', [CompletionResultType]::ParameterName, 'A k0s.k0sproject.io/v1beta1 ClusterConfig to merge with the generated values')
+            [CompletionResult]::new('--controller-flag', '--controller-flag', [CompletionResultType]::ParameterName, 'Extra `k0s controller` flag, e.g. --controller-flag=--debug (repeatable)')
+            [CompletionResult]::new('--manifests', '--manifests', [CompletionResultType]::ParameterName, 'ConfigMap (NAME or configmap/NAME) or Secret (secret/NAME) of manifests for k0s to apply (repeatable)')
+            [CompletionResult]::new('--cpu', '--cpu', [CompletionResultType]::ParameterName, 'CPU request, or REQUEST:LIMIT, of each controller (e.g. 500m:2)')
+            [CompletionResult]::new('--memory', '--memory', [CompletionResultType]::ParameterName, 'Memory request, or REQUEST:LIMIT, of each controller (e.g. 1Gi:2Gi)')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Label KEY=VALUE for every object (repeatable; never used in selectors)')
+            [CompletionResult]::new('--annotation', '--annotation', [CompletionResultType]::ParameterName, 'Annotation KEY=VALUE for every object (repeatable)')
+            [CompletionResult]::new('--key-algorithm', '--key-algorithm', [CompletionResultType]::ParameterName, 'Key type for the CAs and certificates [default: rsa-2048, as the operator and k0s use]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the controllers to be Ready')
+            [CompletionResult]::new('--lb-timeout', '--lb-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a LoadBalancer address')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection to the mothership')
+            [CompletionResult]::new('--create-namespace', '--create-namespace', [CompletionResultType]::ParameterName, 'Create the namespace if it does not exist')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the objects (-o yaml or json) instead of writing them; needs no mothership')
+            [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return once the objects are written')
+            [CompletionResult]::new('--keep-on-failure', '--keep-on-failure', [CompletionResultType]::ParameterName, 'Leave what was written in place when create fails')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'k0smotron;doctor' {
@@ -54,8 +102,6 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'k0smotron;version' {
@@ -72,8 +118,6 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'k0smotron;completion' {
@@ -89,15 +133,17 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'k0smotron;help' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a k0s control plane to the mothership and wait until it serves')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that the mothership is reachable and that we may do everything k0smotron needs')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client version and, when reachable, the mothership''s')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'k0smotron;help;create' {
             break
         }
         'k0smotron;help;doctor' {

@@ -32,10 +32,57 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand create 'Write a k0s control plane to the mothership and wait until it serves'
             cand doctor 'Check that the mothership is reachable and that we may do everything k0smotron needs'
             cand version 'Print the client version and, when reachable, the mothership''s'
             cand completion 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'k0smotron;create'= {
+            cand -f 'A k0smotron.io/v1beta2 (or v1beta1) Cluster document; flags override it'
+            cand --filename 'A k0smotron.io/v1beta2 (or v1beta1) Cluster document; flags override it'
+            cand --version 'k0s version, e.g. v1.36.3+k0s.2 [default: v1.36.3+k0s.2]'
+            cand --image 'k0s image repository, without a tag [default: quay.io/k0sproject/k0s]'
+            cand --replicas 'Controller replicas [default: 1]'
+            cand --service-type 'How workers reach the control plane [default: NodePort]'
+            cand --api-port 'Pin the API port (a node port with NodePort); otherwise the mothership allocates it'
+            cand --konnectivity-port 'Pin the konnectivity port (as --api-port)'
+            cand --external-address 'The address workers and kubeconfigs use (default: a node''s address, or the load balancer''s)'
+            cand --san 'Extra subject alternative name for the API server certificate (repeatable)'
+            cand --storage 'etcd (a StatefulSet beside the controllers) or kine [default: etcd]'
+            cand --datasource 'kine data source URL (postgres://, mysql://, ...); implies --storage kine'
+            cand --datasource-secret 'Secret in the namespace holding K0SMOTRON_KINE_DATASOURCE_URL; implies --storage kine'
+            cand --etcd-size 'Size of each etcd member''s volume [default: 1Gi]'
+            cand --persistence 'The controller''s data volume [default: emptyDir]'
+            cand --persistence-size 'Size of the data volume with --persistence pvc [default: 1Gi]'
+            cand --storage-class 'StorageClass for etcd and pvc volumes (default: the mothership''s default class)'
+            cand --host-path 'Node directory for --persistence hostPath'
+            cand --k0s-config 'A k0s.k0sproject.io/v1beta1 ClusterConfig to merge with the generated values'
+            cand --controller-flag 'Extra `k0s controller` flag, e.g. --controller-flag=--debug (repeatable)'
+            cand --manifests 'ConfigMap (NAME or configmap/NAME) or Secret (secret/NAME) of manifests for k0s to apply (repeatable)'
+            cand --cpu 'CPU request, or REQUEST:LIMIT, of each controller (e.g. 500m:2)'
+            cand --memory 'Memory request, or REQUEST:LIMIT, of each controller (e.g. 1Gi:2Gi)'
+            cand --label 'Label KEY=VALUE for every object (repeatable; never used in selectors)'
+            cand --annotation 'Annotation KEY=VALUE for every object (repeatable)'
+            cand --key-algorithm 'Key type for the CAs and certificates [default: rsa-2048, as the operator and k0s use]'
+            cand --timeout 'How long to wait for the controllers to be Ready'
+            cand --lb-timeout 'How long to wait for a LoadBalancer address'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand --create-namespace 'Create the namespace if it does not exist'
+            cand --dry-run 'Print the objects (-o yaml or json) instead of writing them; needs no mothership'
+            cand --no-wait 'Return once the objects are written'
+            cand --keep-on-failure 'Leave what was written in place when create fails'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'k0smotron;doctor'= {
             cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
@@ -50,8 +97,6 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --no-color 'No colours (also when NO_COLOR is set)'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'k0smotron;version'= {
             cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
@@ -67,8 +112,6 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --no-color 'No colours (also when NO_COLOR is set)'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'k0smotron;completion'= {
             cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
@@ -83,14 +126,15 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --no-color 'No colours (also when NO_COLOR is set)'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'k0smotron;help'= {
+            cand create 'Write a k0s control plane to the mothership and wait until it serves'
             cand doctor 'Check that the mothership is reachable and that we may do everything k0smotron needs'
             cand version 'Print the client version and, when reachable, the mothership''s'
             cand completion 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'k0smotron;help;create'= {
         }
         &'k0smotron;help;doctor'= {
         }

@@ -36,10 +36,54 @@ complete -c k0smotron -n "__fish_k0smotron_needs_command" -s v -l verbose -d 'Pr
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -s V -l version -d 'Print version'
+complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "version" -d 'Print the client version and, when reachable, the mothership\'s'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -s f -l filename -d 'A k0smotron.io/v1beta2 (or v1beta1) Cluster document; flags override it' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l version -d 'k0s version, e.g. v1.36.3+k0s.2 [default: v1.36.3+k0s.2]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l image -d 'k0s image repository, without a tag [default: quay.io/k0sproject/k0s]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l replicas -d 'Controller replicas [default: 1]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l service-type -d 'How workers reach the control plane [default: NodePort]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l api-port -d 'Pin the API port (a node port with NodePort); otherwise the mothership allocates it' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l konnectivity-port -d 'Pin the konnectivity port (as --api-port)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l external-address -d 'The address workers and kubeconfigs use (default: a node\'s address, or the load balancer\'s)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l san -d 'Extra subject alternative name for the API server certificate (repeatable)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l storage -d 'etcd (a StatefulSet beside the controllers) or kine [default: etcd]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l datasource -d 'kine data source URL (postgres://, mysql://, ...); implies --storage kine' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l datasource-secret -d 'Secret in the namespace holding K0SMOTRON_KINE_DATASOURCE_URL; implies --storage kine' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l etcd-size -d 'Size of each etcd member\'s volume [default: 1Gi]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l persistence -d 'The controller\'s data volume [default: emptyDir]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l persistence-size -d 'Size of the data volume with --persistence pvc [default: 1Gi]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l storage-class -d 'StorageClass for etcd and pvc volumes (default: the mothership\'s default class)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l host-path -d 'Node directory for --persistence hostPath' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l k0s-config -d 'A k0s.k0sproject.io/v1beta1 ClusterConfig to merge with the generated values' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l controller-flag -d 'Extra `k0s controller` flag, e.g. --controller-flag=--debug (repeatable)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l manifests -d 'ConfigMap (NAME or configmap/NAME) or Secret (secret/NAME) of manifests for k0s to apply (repeatable)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l cpu -d 'CPU request, or REQUEST:LIMIT, of each controller (e.g. 500m:2)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l memory -d 'Memory request, or REQUEST:LIMIT, of each controller (e.g. 1Gi:2Gi)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l label -d 'Label KEY=VALUE for every object (repeatable; never used in selectors)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l annotation -d 'Annotation KEY=VALUE for every object (repeatable)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l key-algorithm -d 'Key type for the CAs and certificates [default: rsa-2048, as the operator and k0s use]' -r -f -a "rsa2048\t''
+ecdsa-p256\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l timeout -d 'How long to wait for the controllers to be Ready' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l lb-timeout -d 'How long to wait for a LoadBalancer address' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l create-namespace -d 'Create the namespace if it does not exist'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l dry-run -d 'Print the objects (-o yaml or json) instead of writing them; needs no mothership'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l no-wait -d 'Return once the objects are written'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l keep-on-failure -d 'Leave what was written in place when create fails'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
@@ -51,7 +95,6 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -l connect-t
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -s v -l verbose -d 'Print more about what is happening (on stderr)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -s h -l help -d 'Print help'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
@@ -64,7 +107,6 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -l client -
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -s v -l verbose -d 'Print more about what is happening (on stderr)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -s h -l help -d 'Print help'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -s V -l version -d 'Print version'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
@@ -76,8 +118,8 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -l conne
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s v -l verbose -d 'Print more about what is happening (on stderr)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s h -l help -d 'Print help'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s V -l version -d 'Print version'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from doctor version completion help" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from doctor version completion help" -f -a "version" -d 'Print the client version and, when reachable, the mothership\'s'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from doctor version completion help" -f -a "completion" -d 'Print a shell completion script'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from doctor version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor version completion help" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor version completion help" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor version completion help" -f -a "version" -d 'Print the client version and, when reachable, the mothership\'s'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor version completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

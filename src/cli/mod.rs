@@ -2,6 +2,7 @@
 //! to exit codes.
 
 mod completion;
+mod create;
 mod doctor;
 mod version;
 
@@ -20,8 +21,7 @@ use crate::ui::{OutputFormat, Ui};
 #[command(
     name = "k0smotron",
     version,
-    about = "Run k0s control planes as pods in an existing cluster (the mothership), without an operator",
-    propagate_version = true
+    about = "Run k0s control planes as pods in an existing cluster (the mothership), without an operator"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -92,6 +92,8 @@ impl Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a k0s control plane to the mothership and wait until it serves.
+    Create(Box<create::CreateArgs>),
     /// Check that the mothership is reachable and that we may do everything k0smotron needs.
     Doctor(doctor::DoctorArgs),
     /// Print the client version and, when reachable, the mothership's.
@@ -102,6 +104,7 @@ pub enum Command {
 
 async fn dispatch(cli: Cli, ui: Ui) -> Result<(), Failure> {
     match cli.command {
+        Command::Create(args) => create::run(*args, &cli.global, &ui).await,
         Command::Doctor(args) => doctor::run(args, &cli.global, &ui).await,
         Command::Version(args) => version::run(args, &cli.global, &ui).await,
         Command::Completion(args) => completion::run(args),

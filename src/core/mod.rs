@@ -1,10 +1,14 @@
 //! The pure core: no I/O, no clock, no network. Everything here is decided from its inputs
 //! and unit-tested directly.
 
+pub mod cluster;
 pub mod doctor;
 pub mod duration;
 pub mod image;
 pub mod k0s_config;
+pub mod kubeconfig;
 pub mod naming;
 pub mod pki;
+pub mod plan;
+pub mod spec;
 pub mod version;

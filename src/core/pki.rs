@@ -7,8 +7,8 @@
 use std::time::Duration;
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose,
-    SanType,
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose, SanType,
 };
 use rsa::pkcs1::EncodeRsaPrivateKey;
 use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey};
@@ -16,7 +16,9 @@ use time::OffsetDateTime;
 
 /// RSA-2048 as the operator and k0s use, or ECDSA P-256, much faster to generate and also
 /// accepted by kube-apiserver and etcd.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum KeyAlgorithm {
     Rsa2048,
@@ -56,19 +58,35 @@ pub fn pem(label: &str, der: &[u8]) -> String {
 pub fn generate_key(alg: KeyAlgorithm) -> Result<Key, String> {
     match alg {
         KeyAlgorithm::Rsa2048 => {
-            let key = rsa::PrivateKey::new(&mut rand::rng(), 2048).map_err(|e| format!("RSA key generation: {e}"))?;
+            let key = rsa::PrivateKey::new(&mut rand::rng(), 2048)
+                .map_err(|e| format!("RSA key generation: {e}"))?;
             let pkcs8 = key.to_pkcs8_der().map_err(|e| e.to_string())?;
             let pkcs1 = key.to_pkcs1_der().map_err(|e| e.to_string())?;
-            let public = key.to_public_key().to_public_key_der().map_err(|e| e.to_string())?;
-            let pair = KeyPair::from_pkcs8_der_and_sign_algo(&pkcs8.as_bytes().into(), &rcgen::PKCS_RSA_SHA256)
+            let public = key
+                .to_public_key()
+                .to_public_key_der()
                 .map_err(|e| e.to_string())?;
-            Ok(Key { pair, private_pem: pem("RSA PRIVATE KEY", pkcs1.as_bytes()), public_pem: pem("PUBLIC KEY", public.as_bytes()) })
+            let pair = KeyPair::from_pkcs8_der_and_sign_algo(
+                &pkcs8.as_bytes().into(),
+                &rcgen::PKCS_RSA_SHA256,
+            )
+            .map_err(|e| e.to_string())?;
+            Ok(Key {
+                pair,
+                private_pem: pem("RSA PRIVATE KEY", pkcs1.as_bytes()),
+                public_pem: pem("PUBLIC KEY", public.as_bytes()),
+            })
         }
         KeyAlgorithm::EcdsaP256 => {
-            let pair = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(|e| e.to_string())?;
+            let pair =
+                KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(|e| e.to_string())?;
             let private_pem = pair.serialize_pem();
             let public_pem = pair.public_key_pem();
-            Ok(Key { pair, private_pem, public_pem })
+            Ok(Key {
+                pair,
+                private_pem,
+                public_pem,
+            })
         }
     }
 }
@@ -96,13 +114,21 @@ fn validity(params: &mut CertificateParams, now: OffsetDateTime, valid_for: Dura
 /// positive serial, so rcgen's random one is kept.)
 pub fn ca(key: &Key, now: OffsetDateTime) -> Result<CertPair, String> {
     let mut params = CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
-    params.distinguished_name.push(DnType::CommonName, "kubernetes");
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "kubernetes");
     params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
-    params.key_usages =
-        vec![KeyUsagePurpose::KeyEncipherment, KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyCertSign];
+    params.key_usages = vec![
+        KeyUsagePurpose::KeyEncipherment,
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyCertSign,
+    ];
     validity(&mut params, now, CA_VALIDITY);
     let cert = params.self_signed(&key.pair).map_err(|e| e.to_string())?;
-    Ok(CertPair { cert_pem: cert.pem(), key_pem: key.private_pem.clone() })
+    Ok(CertPair {
+        cert_pem: cert.pem(),
+        key_pem: key.private_pem.clone(),
+    })
 }
 
 /// What a leaf certificate says about its holder.
@@ -116,32 +142,57 @@ pub struct LeafSpec<'a> {
 }
 
 /// A certificate signed by `ca` for `key`.
-pub fn leaf(spec: &LeafSpec, key: &Key, ca: &CertPair, now: OffsetDateTime) -> Result<CertPair, String> {
-    let ca_key = KeyPair::from_pem(&ca_key_pkcs8_pem(&ca.key_pem)?).map_err(|e| format!("CA key: {e}"))?;
-    let issuer = Issuer::from_ca_cert_pem(&ca.cert_pem, ca_key).map_err(|e| format!("CA certificate: {e}"))?;
+pub fn leaf(
+    spec: &LeafSpec,
+    key: &Key,
+    ca: &CertPair,
+    now: OffsetDateTime,
+) -> Result<CertPair, String> {
+    let ca_key =
+        KeyPair::from_pem(&ca_key_pkcs8_pem(&ca.key_pem)?).map_err(|e| format!("CA key: {e}"))?;
+    let issuer = Issuer::from_ca_cert_pem(&ca.cert_pem, ca_key)
+        .map_err(|e| format!("CA certificate: {e}"))?;
     let mut params = CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
-    params.distinguished_name.push(DnType::CommonName, spec.common_name);
+    params
+        .distinguished_name
+        .push(DnType::CommonName, spec.common_name);
     if let Some(o) = spec.organization {
         params.distinguished_name.push(DnType::OrganizationName, o);
     }
     for host in spec.hosts {
         let san = match host.parse::<std::net::IpAddr>() {
             Ok(ip) => SanType::IpAddress(ip),
-            Err(_) => SanType::DnsName(host.as_str().try_into().map_err(|e| format!("SAN {host:?}: {e}"))?),
+            Err(_) => SanType::DnsName(
+                host.as_str()
+                    .try_into()
+                    .map_err(|e| format!("SAN {host:?}: {e}"))?,
+            ),
         };
         params.subject_alt_names.push(san);
     }
-    params.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyEncipherment];
+    params.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+    ];
     if spec.server {
-        params.extended_key_usages.push(ExtendedKeyUsagePurpose::ServerAuth);
+        params
+            .extended_key_usages
+            .push(ExtendedKeyUsagePurpose::ServerAuth);
     }
     if spec.client {
-        params.extended_key_usages.push(ExtendedKeyUsagePurpose::ClientAuth);
+        params
+            .extended_key_usages
+            .push(ExtendedKeyUsagePurpose::ClientAuth);
     }
     params.use_authority_key_identifier_extension = true;
     validity(&mut params, now, spec.valid_for);
-    let cert = params.signed_by(&key.pair, &issuer).map_err(|e| e.to_string())?;
-    Ok(CertPair { cert_pem: cert.pem(), key_pem: key.private_pem.clone() })
+    let cert = params
+        .signed_by(&key.pair, &issuer)
+        .map_err(|e| e.to_string())?;
+    Ok(CertPair {
+        cert_pem: cert.pem(),
+        key_pem: key.private_pem.clone(),
+    })
 }
 
 /// rcgen reads PKCS#8; a CA key kept as PKCS#1 (`RSA PRIVATE KEY`) is converted first.
@@ -188,19 +239,37 @@ pub struct Pki {
 }
 
 /// Generate every key in parallel (threads, not async tasks), then sign.
-pub fn generate(alg: KeyAlgorithm, etcd_service: Option<(&str, &str)>, now: OffsetDateTime) -> Result<Pki, String> {
+pub fn generate(
+    alg: KeyAlgorithm,
+    etcd_service: Option<(&str, &str)>,
+    now: OffsetDateTime,
+) -> Result<Pki, String> {
     let count = if etcd_service.is_some() { 7 } else { 4 };
     let keys: Vec<Result<Key, String>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..count).map(|_| s.spawn(move || generate_key(alg))).collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("key generation panicked".into()))).collect()
+        let handles: Vec<_> = (0..count)
+            .map(|_| s.spawn(move || generate_key(alg)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("key generation panicked".into()))
+            })
+            .collect()
     });
-    let mut keys = keys.into_iter().collect::<Result<Vec<Key>, String>>()?.into_iter();
+    let mut keys = keys
+        .into_iter()
+        .collect::<Result<Vec<Key>, String>>()?
+        .into_iter();
     let mut next = || keys.next().expect("one key per certificate");
     let ca_pair = ca(&next(), now)?;
     let proxy = ca(&next(), now)?;
     let etcd_ca = ca(&next(), now)?;
     let sa_key = next();
-    let sa = CertPair { cert_pem: sa_key.public_pem.clone(), key_pem: sa_key.private_pem.clone() };
+    let sa = CertPair {
+        cert_pem: sa_key.public_pem.clone(),
+        key_pem: sa_key.private_pem.clone(),
+    };
     let mut etcd_leaves = Vec::new();
     if let Some((service, namespace)) = etcd_service {
         let hosts = etcd_hosts(service, namespace);
@@ -216,7 +285,13 @@ pub fn generate(alg: KeyAlgorithm, etcd_service: Option<(&str, &str)>, now: Offs
             etcd_leaves.push((purpose.to_string(), leaf(&spec, &next(), &etcd_ca, now)?));
         }
     }
-    Ok(Pki { ca: ca_pair, proxy, etcd_ca, sa, etcd_leaves })
+    Ok(Pki {
+        ca: ca_pair,
+        proxy,
+        etcd_ca,
+        sa,
+        etcd_leaves,
+    })
 }
 
 /// A client certificate for a kubeconfig, signed by the cluster CA.
@@ -256,21 +331,45 @@ mod tests {
 
     #[test]
     fn ecdsa_pki_has_every_piece() {
-        let pki = generate(KeyAlgorithm::EcdsaP256, Some(("kmc-demo-etcd", "ns")), now()).unwrap();
+        let pki = generate(
+            KeyAlgorithm::EcdsaP256,
+            Some(("kmc-demo-etcd", "ns")),
+            now(),
+        )
+        .unwrap();
         assert!(pki.ca.cert_pem.starts_with("-----BEGIN CERTIFICATE-----\n"));
         assert!(pki.sa.cert_pem.starts_with("-----BEGIN PUBLIC KEY-----\n"));
         assert_eq!(pki.etcd_leaves.len(), 3);
-        let client = client_cert(KeyAlgorithm::EcdsaP256, &pki.ca, "admin", &["system:masters".into()], days(365), now()).unwrap();
+        let client = client_cert(
+            KeyAlgorithm::EcdsaP256,
+            &pki.ca,
+            "admin",
+            &["system:masters".into()],
+            days(365),
+            now(),
+        )
+        .unwrap();
         assert!(client.key_pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
     }
 
     #[test]
     fn rsa_keys_are_pkcs1_as_capi_writes_them() {
         let key = generate_key(KeyAlgorithm::Rsa2048).unwrap();
-        assert!(key.private_pem.starts_with("-----BEGIN RSA PRIVATE KEY-----\n"));
+        assert!(
+            key.private_pem
+                .starts_with("-----BEGIN RSA PRIVATE KEY-----\n")
+        );
         let ca_pair = ca(&key, now()).unwrap();
         // A CA kept as PKCS#1 can sign again (as `kubeconfig` will, from the Secret).
-        let client = client_cert(KeyAlgorithm::EcdsaP256, &ca_pair, "admin", &[], days(1), now()).unwrap();
+        let client = client_cert(
+            KeyAlgorithm::EcdsaP256,
+            &ca_pair,
+            "admin",
+            &[],
+            days(1),
+            now(),
+        )
+        .unwrap();
         assert!(client.cert_pem.contains("BEGIN CERTIFICATE"));
     }
 
@@ -284,6 +383,11 @@ mod tests {
     #[test]
     fn pem_lines_are_64_wide() {
         let p = pem("X", &[0u8; 100]);
-        assert!(p.lines().skip(1).take_while(|l| !l.starts_with("-----")).all(|l| l.len() <= 64));
+        assert!(
+            p.lines()
+                .skip(1)
+                .take_while(|l| !l.starts_with("-----"))
+                .all(|l| l.len() <= 64)
+        );
     }
 }

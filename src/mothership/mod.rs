@@ -5,6 +5,8 @@ pub mod error;
 pub mod kubeconfig;
 pub mod probe;
 pub mod retry;
+pub mod wait;
+pub mod write;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -95,4 +97,21 @@ pub async fn connect(target: &Target) -> Result<Connection, Failure> {
         namespace,
         source: loaded.source,
     })
+}
+
+/// The namespace the kubeconfig's context names, read without contacting anyone (for
+/// `--dry-run`, which must work without a mothership).
+pub fn configured_namespace(target: &Target) -> Option<String> {
+    let env = std::env::var_os("KUBECONFIG");
+    let loaded =
+        kubeconfig::load(target.kubeconfig.as_ref(), env.as_deref(), dirs::home_dir()).ok()?;
+    let kc = loaded.kubeconfig?;
+    let context = kubeconfig::pick_context(&kc, target.context.as_deref()).ok()?;
+    kc.contexts
+        .iter()
+        .find(|c| c.name == context)?
+        .context
+        .as_ref()?
+        .namespace
+        .clone()
 }

@@ -124,3 +124,77 @@ impl Ui {
         Ok(())
     }
 }
+
+/// One named step of a multi-step command: a spinner while it runs on a terminal, and a
+/// status line when it ends (`✓ Writing objects (0.4s)`), like kind's create actions.
+pub struct Step {
+    title: String,
+    started: std::time::Instant,
+    spinner: Option<indicatif::ProgressBar>,
+    ui: Ui,
+    /// Without a terminal, a progress line is printed only when it says something new.
+    last: std::sync::Mutex<String>,
+}
+
+impl Ui {
+    pub fn step(&self, title: &str) -> Step {
+        let spinner = std::io::stderr().is_terminal().then(|| {
+            let pb = indicatif::ProgressBar::new_spinner();
+            pb.set_message(title.to_string());
+            pb.enable_steady_tick(std::time::Duration::from_millis(100));
+            pb
+        });
+        Step {
+            title: title.to_string(),
+            started: std::time::Instant::now(),
+            spinner,
+            ui: *self,
+            last: Default::default(),
+        }
+    }
+}
+
+impl Step {
+    /// Change what the spinner says (or, without a terminal, print a progress line).
+    pub fn update(&self, message: &str) {
+        match &self.spinner {
+            Some(pb) => pb.set_message(format!("{}: {message}", self.title)),
+            None => {
+                let mut last = self.last.lock().expect("step lock");
+                if *last != message {
+                    self.ui.note(&format!("  {}: {message}", self.title));
+                    *last = message.to_string();
+                }
+            }
+        }
+    }
+
+    fn finish(self, status: Status, detail: &str) {
+        if let Some(pb) = &self.spinner {
+            pb.finish_and_clear();
+        }
+        let secs = self.started.elapsed().as_secs_f64();
+        let text = if detail.is_empty() {
+            format!("{} ({secs:.1}s)", self.title)
+        } else {
+            format!("{}: {detail} ({secs:.1}s)", self.title)
+        };
+        self.ui.check(status, &text);
+    }
+
+    pub fn done(self, detail: &str) {
+        self.finish(Status::Pass, detail);
+    }
+
+    pub fn failed(self, detail: &str) {
+        self.finish(Status::Fail, detail);
+    }
+
+    /// A note under the step, above its spinner (warnings while waiting).
+    pub fn warn(&self, message: &str) {
+        match &self.spinner {
+            Some(pb) => pb.suspend(|| self.ui.check(Status::Warn, message)),
+            None => self.ui.check(Status::Warn, message),
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! `k0smotron create NAME`: write a k0s control plane and wait until it serves.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use serde_json::Value;
+
+use super::Global;
+use crate::core::pki::{self, KeyAlgorithm};
+use crate::core::spec::{self, CreateOptions, Resolved};
+use crate::core::{cluster, duration, plan};
+use crate::error::Failure;
+use crate::mothership::{self, wait, write};
+use crate::ui::{OutputFormat, Ui};
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Name of the control plane (a DNS-1123 label; at most 43 characters with etcd, 48 with kine).
+    pub name: Option<String>,
+    /// A k0smotron.io/v1beta2 (or v1beta1) Cluster document; flags override it.
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// k0s version, e.g. v1.36.3+k0s.2 [default: v1.36.3+k0s.2].
+    #[arg(long, value_name = "VERSION")]
+    pub version: Option<String>,
+    /// k0s image repository, without a tag [default: quay.io/k0sproject/k0s].
+    #[arg(long, value_name = "REPOSITORY")]
+    pub image: Option<String>,
+    /// Controller replicas [default: 1].
+    #[arg(long)]
+    pub replicas: Option<i64>,
+    /// How workers reach the control plane [default: NodePort].
+    #[arg(long, value_name = "NodePort|LoadBalancer|ClusterIP")]
+    pub service_type: Option<String>,
+    /// Pin the API port (a node port with NodePort); otherwise the mothership allocates it.
+    #[arg(long, value_name = "PORT")]
+    pub api_port: Option<i64>,
+    /// Pin the konnectivity port (as --api-port).
+    #[arg(long, value_name = "PORT")]
+    pub konnectivity_port: Option<i64>,
+    /// The address workers and kubeconfigs use (default: a node's address, or the load balancer's).
+    #[arg(long, value_name = "HOST")]
+    pub external_address: Option<String>,
+    /// Extra subject alternative name for the API server certificate (repeatable).
+    #[arg(long = "san", value_name = "NAME")]
+    pub sans: Vec<String>,
+    /// etcd (a StatefulSet beside the controllers) or kine [default: etcd].
+    #[arg(long, value_name = "etcd|kine")]
+    pub storage: Option<String>,
+    /// kine data source URL (postgres://, mysql://, ...); implies --storage kine.
+    #[arg(long, value_name = "URL")]
+    pub datasource: Option<String>,
+    /// Secret in the namespace holding K0SMOTRON_KINE_DATASOURCE_URL; implies --storage kine.
+    #[arg(long, value_name = "NAME")]
+    pub datasource_secret: Option<String>,
+    /// Size of each etcd member's volume [default: 1Gi].
+    #[arg(long, value_name = "SIZE")]
+    pub etcd_size: Option<String>,
+    /// The controller's data volume [default: emptyDir].
+    #[arg(long, value_name = "emptyDir|hostPath|pvc")]
+    pub persistence: Option<String>,
+    /// Size of the data volume with --persistence pvc [default: 1Gi].
+    #[arg(long, value_name = "SIZE")]
+    pub persistence_size: Option<String>,
+    /// StorageClass for etcd and pvc volumes (default: the mothership's default class).
+    #[arg(long, value_name = "NAME")]
+    pub storage_class: Option<String>,
+    /// Node directory for --persistence hostPath.
+    #[arg(long, value_name = "PATH")]
+    pub host_path: Option<String>,
+    /// A k0s.k0sproject.io/v1beta1 ClusterConfig to merge with the generated values.
+    #[arg(long, value_name = "FILE")]
+    pub k0s_config: Option<PathBuf>,
+    /// Extra `k0s controller` flag, e.g. --controller-flag=--debug (repeatable).
+    #[arg(
+        long = "controller-flag",
+        value_name = "FLAG",
+        allow_hyphen_values = true
+    )]
+    pub controller_flags: Vec<String>,
+    /// ConfigMap (NAME or configmap/NAME) or Secret (secret/NAME) of manifests for k0s to apply (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub manifests: Vec<String>,
+    /// CPU request, or REQUEST:LIMIT, of each controller (e.g. 500m:2).
+    #[arg(long, value_name = "QUANTITY")]
+    pub cpu: Option<String>,
+    /// Memory request, or REQUEST:LIMIT, of each controller (e.g. 1Gi:2Gi).
+    #[arg(long, value_name = "QUANTITY")]
+    pub memory: Option<String>,
+    /// Label KEY=VALUE for every object (repeatable; never used in selectors).
+    #[arg(long = "label", value_name = "KEY=VALUE")]
+    pub labels: Vec<String>,
+    /// Annotation KEY=VALUE for every object (repeatable).
+    #[arg(long = "annotation", value_name = "KEY=VALUE")]
+    pub annotations: Vec<String>,
+    /// Create the namespace if it does not exist.
+    #[arg(long)]
+    pub create_namespace: bool,
+    /// Key type for the CAs and certificates [default: rsa-2048, as the operator and k0s use].
+    #[arg(long, value_enum, value_name = "ALGORITHM")]
+    pub key_algorithm: Option<KeyAlgorithm>,
+    /// Print the objects (-o yaml or json) instead of writing them; needs no mothership.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Return once the objects are written.
+    #[arg(long)]
+    pub no_wait: bool,
+    /// How long to wait for the controllers to be Ready.
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = duration::parse)]
+    pub timeout: Duration,
+    /// How long to wait for a LoadBalancer address.
+    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = duration::parse)]
+    pub lb_timeout: Duration,
+    /// Leave what was written in place when create fails.
+    #[arg(long)]
+    pub keep_on_failure: bool,
+}
+
+fn read(path: &PathBuf, flag: &str) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Failure::Usage(format!("{flag} {}: {e}", path.display())))
+}
+
+fn options(args: &CreateArgs, global: &Global) -> Result<CreateOptions, Failure> {
+    let file = match &args.file {
+        Some(p) => Some(
+            cluster::parse(&read(p, "-f")?, &p.display().to_string())
+                .map_err(|e| Failure::Usage(format!("-f {e}")))?,
+        ),
+        None => None,
+    };
+    let k0s_config = match &args.k0s_config {
+        Some(p) => Some(
+            serde_saphyr::from_str::<Value>(&read(p, "--k0s-config")?).map_err(|e| {
+                Failure::Usage(format!("--k0s-config {}: not YAML: {e}", p.display()))
+            })?,
+        ),
+        None => None,
+    };
+    let target = global.target()?;
+    let namespace = global
+        .namespace
+        .clone()
+        .or_else(|| file.as_ref().and_then(|f| f.metadata.namespace.clone()))
+        .or_else(|| mothership::configured_namespace(&target))
+        .unwrap_or_else(|| "default".into());
+    crate::core::naming::check_label(&namespace)
+        .map_err(|r| Failure::Usage(format!("namespace {namespace:?}: {r}")))?;
+    Ok(CreateOptions {
+        name: args.name.clone(),
+        file,
+        namespace,
+        version: args.version.clone(),
+        image: args.image.clone(),
+        replicas: args.replicas,
+        service_type: args.service_type.clone(),
+        api_port: args.api_port,
+        konnectivity_port: args.konnectivity_port,
+        external_address: args.external_address.clone(),
+        sans: args.sans.clone(),
+        storage: args.storage.clone(),
+        datasource: args.datasource.clone(),
+        datasource_secret: args.datasource_secret.clone(),
+        etcd_size: args.etcd_size.clone(),
+        persistence: args.persistence.clone(),
+        persistence_size: args.persistence_size.clone(),
+        storage_class: args.storage_class.clone(),
+        host_path: args.host_path.clone(),
+        k0s_config,
+        controller_flags: args.controller_flags.clone(),
+        manifests: args.manifests.clone(),
+        cpu: args.cpu.clone(),
+        memory: args.memory.clone(),
+        labels: args.labels.clone(),
+        annotations: args.annotations.clone(),
+        key_algorithm: args.key_algorithm,
+    })
+}
+
+/// Generate the PKI and the admin client certificate on blocking threads.
+fn start_keygen(
+    r: &Resolved,
+    ui: &Ui,
+) -> tokio::task::JoinHandle<Result<(pki::Pki, pki::CertPair), String>> {
+    let alg = r.key_algorithm;
+    let etcd = matches!(r.storage, spec::Storage::Etcd { .. }).then(|| {
+        (
+            crate::core::naming::Names::new(&r.name).etcd(),
+            r.namespace.clone(),
+        )
+    });
+    let ui = *ui;
+    tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
+        let now = time::OffsetDateTime::now_utc();
+        let pki = pki::generate(
+            alg,
+            etcd.as_ref().map(|(s, n)| (s.as_str(), n.as_str())),
+            now,
+        )?;
+        let admin = pki::client_cert(
+            alg,
+            &pki.ca,
+            "admin",
+            &["system:masters".into()],
+            pki::LEAF_VALIDITY,
+            now,
+        )?;
+        let keys = if etcd.is_some() { 8 } else { 5 };
+        ui.detail(&format!(
+            "generated {keys} {} keys and their certificates in {:.2}s",
+            alg.as_str(),
+            started.elapsed().as_secs_f64()
+        ));
+        Ok((pki, admin))
+    })
+}
+
+pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failure> {
+    let format = OutputFormat::check(
+        global.output,
+        "create",
+        &[OutputFormat::Yaml, OutputFormat::Json],
+    )?;
+    if format.is_some() && !args.dry_run {
+        return Err(Failure::Usage(
+            "--output: only with --dry-run (create prints progress, not objects)".into(),
+        ));
+    }
+    let resolved = spec::resolve(options(&args, global)?).map_err(Failure::Usage)?;
+    let keygen = start_keygen(&resolved, ui);
+    let cli_version = env!("CARGO_PKG_VERSION");
+    if args.dry_run {
+        let (pki, admin) = keygen
+            .await
+            .map_err(|e| Failure::Failed(e.to_string()))?
+            .map_err(Failure::Failed)?;
+        let objects = plan::dry_run(&resolved, &pki, &admin, cli_version);
+        return print_objects(&objects, format.unwrap_or(OutputFormat::Yaml), ui);
+    }
+    let conn = global.connect(ui).await?;
+    let opts = write::WriteOptions {
+        keep_on_failure: args.keep_on_failure,
+        create_namespace: args.create_namespace,
+        lb_timeout: args.lb_timeout,
+    };
+    ui.note(&format!(
+        "Creating control plane {} in namespace {} (k0s {})",
+        resolved.name, resolved.namespace, resolved.version
+    ));
+    let written = write::write(&conn, &resolved, keygen, &opts, ui, cli_version).await?;
+    for w in &written.warnings {
+        ui.check(crate::core::doctor::Status::Warn, w);
+    }
+    let endpoint = written.exposure.endpoint();
+    if !args.no_wait {
+        let step = ui.step(&format!(
+            "Waiting for {} controller replica(s)",
+            resolved.replicas
+        ));
+        let conn = crate::mothership::Connection {
+            namespace: resolved.namespace.clone(),
+            ..conn
+        };
+        match wait::until_ready(
+            &conn,
+            &resolved.name,
+            resolved.replicas,
+            args.timeout,
+            &step,
+        )
+        .await
+        {
+            Ok(()) => step.done("ready"),
+            Err(e) => {
+                step.failed("");
+                return Err(e);
+            }
+        }
+    }
+    let ns_flag = if global.namespace.is_some() || resolved.namespace != conn_namespace_hint(global)
+    {
+        format!(" -n {}", resolved.namespace)
+    } else {
+        String::new()
+    };
+    ui.note(&format!(
+        "Control plane {} {} at {endpoint}",
+        resolved.name,
+        if args.no_wait {
+            "is starting"
+        } else {
+            "serves"
+        }
+    ));
+    // `k0smotron kubeconfig` and `k0smotron token` are not there yet; these do the same today.
+    let n = &resolved.name;
+    let names = crate::core::naming::Names::new(n);
+    ui.note("Next:");
+    ui.note(&format!(
+        "  kubectl{ns_flag} get secret {} -o jsonpath='{{.data.value}}' | base64 -d > {n}.kubeconfig",
+        names.kubeconfig()
+    ));
+    ui.note(&format!(
+        "  kubectl{ns_flag} exec {}-0 -c controller -- k0s token create --role=worker --expiry=24h",
+        names.statefulset()
+    ));
+    Ok(())
+}
+
+/// The namespace the user would get without -n, for deciding whether hints need `-n`.
+fn conn_namespace_hint(global: &Global) -> String {
+    global
+        .target()
+        .ok()
+        .and_then(|t| mothership::configured_namespace(&t))
+        .unwrap_or_else(|| "default".into())
+}
+
+fn print_objects(objects: &[plan::Object], format: OutputFormat, ui: &Ui) -> Result<(), Failure> {
+    match format {
+        OutputFormat::Json => {
+            let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": objects});
+            ui.structured(&list, OutputFormat::Json)
+        }
+        _ => {
+            let mut docs = Vec::new();
+            for o in objects {
+                docs.push(
+                    serde_saphyr::to_string(o)
+                        .map_err(|e| Failure::Failed(format!("cannot render YAML: {e}")))?,
+                );
+            }
+            ui.data(&docs.join("---\n"));
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! The controller side: the k0s config ConfigMap, the entrypoint script, and the
+//! control-plane StatefulSet (operator 2.4–2.6).
+
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::ConfigMap;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
+use serde_json::{Value, json};
+
+use super::{Exposure, manifest_volume, meta, selector_labels};
+use crate::core::image;
+use crate::core::k0s_config::{self, Generated};
+use crate::core::naming::Names;
+use crate::core::spec::{KineSource, Persistence, Resolved, SQLITE, Storage};
+
+pub const KINE_PLACEHOLDER: &str = "__K0SMOTRON_KINE_DATASOURCE_URL_PLACEHOLDER__";
+const SCRIPT_KEY: &str = "k0smotron-entrypoint.sh";
+
+fn storage(r: &Resolved) -> Value {
+    let names = Names::new(&r.name);
+    match &r.storage {
+        Storage::Etcd { .. } => json!({
+            "type": "etcd",
+            "etcd": {"externalCluster": {
+                "endpoints": [format!("https://{}:2379", names.etcd())],
+                "etcdPrefix": r.name,
+                "caFile": "/var/lib/k0s/pki/etcd-ca.crt",
+                "clientCertFile": "/var/lib/k0s/pki/apiserver-etcd-client.crt",
+                "clientKeyFile": "/var/lib/k0s/pki/apiserver-etcd-client.key",
+            }}
+        }),
+        Storage::Kine(source) => {
+            let ds = match source {
+                KineSource::Sqlite => SQLITE.to_string(),
+                KineSource::Url(u) => u.clone(),
+                // Filled in by the entrypoint from the Secret, so the URL never sits in a ConfigMap.
+                KineSource::Secret(_) => KINE_PLACEHOLDER.to_string(),
+            };
+            json!({"type": "kine", "kine": {"dataSource": ds}})
+        }
+    }
+}
+
+pub fn k0s_config(r: &Resolved, x: &Exposure, owner: Option<&OwnerReference>) -> ConfigMap {
+    let names = Names::new(&r.name);
+    let sans = k0s_config::sans(
+        &x.host,
+        &names.service(r.service_type.as_str()),
+        &r.namespace,
+        &x.cluster_ips,
+        &r.sans,
+    );
+    let generated = Generated {
+        api_port: x.api_port,
+        konnectivity_port: x.konnectivity_port,
+        external_address: &x.host,
+        sans: &sans,
+        storage: storage(r),
+    };
+    let doc = k0s_config::render(r.k0s_config.as_ref(), &generated);
+    let yaml = serde_saphyr::to_string(&doc).expect("k0s config serialises");
+    ConfigMap {
+        metadata: meta(r, names.k0s_config(), "config", owner),
+        data: Some([("K0SMOTRON_K0S_YAML".to_string(), yaml)].into()),
+        ..Default::default()
+    }
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// `k0s controller` flags: the user's, then `--config` and `--enable-dynamic-config` unless
+/// the user gave them (the operator's `getControllerFlags`).
+pub fn controller_flags(r: &Resolved) -> Vec<String> {
+    let given = |name: &str| {
+        r.controller_flags
+            .iter()
+            .any(|f| f == name || f.starts_with(&format!("{name}=")))
+    };
+    let mut flags = r.controller_flags.clone();
+    if !given("--config") {
+        flags.push("--config=/etc/k0s/k0s.yaml".into());
+    }
+    if !given("--enable-dynamic-config") {
+        flags.push("--enable-dynamic-config".into());
+    }
+    flags
+}
+
+pub fn entrypoint_script(r: &Resolved) -> String {
+    let flags: Vec<String> = controller_flags(r).iter().map(|f| shell_quote(f)).collect();
+    format!(
+        r#"#!/bin/sh
+# Written by k0smotron: starts k0s with the configuration of ConfigMap {config}.
+set -e
+mkdir -p /etc/k0s
+printf '%s\n' "$K0SMOTRON_K0S_YAML" > /etc/k0s/k0s.yaml
+if [ -n "${{K0SMOTRON_KINE_DATASOURCE_URL:-}}" ]; then
+  # The data source comes from a Secret; escape what sed treats specially before substituting.
+  url=$(printf '%s' "$K0SMOTRON_KINE_DATASOURCE_URL" | sed -e 's/[&/\]/\\&/g')
+  sed -i "s/{placeholder}/$url/" /etc/k0s/k0s.yaml
+fi
+exec k0s controller {flags}
+"#,
+        config = Names::new(&r.name).k0s_config(),
+        placeholder = KINE_PLACEHOLDER,
+        flags = flags.join(" ")
+    )
+}
+
+pub fn entrypoint(r: &Resolved, owner: Option<&OwnerReference>) -> ConfigMap {
+    ConfigMap {
+        metadata: meta(r, Names::new(&r.name).entrypoint(), "entrypoint", owner),
+        data: Some([(SCRIPT_KEY.to_string(), entrypoint_script(r))].into()),
+        ..Default::default()
+    }
+}
+
+/// Anti-affinity that spreads replicas over zones, then nodes (operator 2.4).
+pub fn anti_affinity(selector: &Value) -> Value {
+    let term = |weight: i32, key: &str| json!({"weight": weight, "podAffinityTerm": {"labelSelector": {"matchLabels": selector}, "topologyKey": key}});
+    json!({"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+        term(100, "topology.kubernetes.io/zone"),
+        term(50, "kubernetes.io/hostname"),
+    ]}})
+}
+
+fn projection(secret: &str, items: [(&str, &str); 2]) -> Value {
+    json!({"secret": {"name": secret, "items": items.iter().map(|(k, p)| json!({"key": k, "path": p})).collect::<Vec<_>>()}})
+}
+
+pub fn statefulset(r: &Resolved, x: &Exposure, owner: Option<&OwnerReference>) -> StatefulSet {
+    let names = Names::new(&r.name);
+    let sts = names.statefulset();
+    let image = image::image(&r.image, &r.version);
+    let selector = json!(selector_labels(r, "control-plane"));
+    let mut pod_labels = r.labels.clone();
+    pod_labels.extend(selector_labels(r, "control-plane"));
+    pod_labels.insert(crate::core::naming::CLUSTER.into(), r.name.clone());
+
+    let etcd = matches!(r.storage, Storage::Etcd { .. });
+    let mut sources = vec![
+        projection(
+            &names.secret("ca"),
+            [("tls.crt", "ca.crt"), ("tls.key", "ca.key")],
+        ),
+        projection(
+            &names.secret("sa"),
+            [("tls.crt", "sa.pub"), ("tls.key", "sa.key")],
+        ),
+        projection(
+            &names.secret("proxy"),
+            [
+                ("tls.crt", "front-proxy-ca.crt"),
+                ("tls.key", "front-proxy-ca.key"),
+            ],
+        ),
+        projection(
+            &names.secret("etcd"),
+            [("tls.crt", "etcd-ca.crt"), ("tls.key", "etcd-ca.key")],
+        ),
+    ];
+    if etcd {
+        sources.push(projection(
+            &names.secret("apiserver-etcd-client"),
+            [
+                ("tls.crt", "apiserver-etcd-client.crt"),
+                ("tls.key", "apiserver-etcd-client.key"),
+            ],
+        ));
+    }
+    let mut volumes = vec![
+        json!({"name": names.entrypoint(), "configMap": {"name": names.entrypoint(), "defaultMode": 0o744, "items": [{"key": SCRIPT_KEY, "path": SCRIPT_KEY}]}}),
+        json!({"name": "certs", "projected": {"sources": sources}}),
+    ];
+    let data_volume = sts.clone();
+    let mut claim_templates = Vec::new();
+    let mut retention = None;
+    match &r.persistence {
+        Persistence::EmptyDir => volumes.push(json!({"name": data_volume, "emptyDir": {}})),
+        Persistence::HostPath(path) => volumes.push(
+            json!({"name": data_volume, "hostPath": {"path": path, "type": "DirectoryOrCreate"}}),
+        ),
+        Persistence::Pvc {
+            size,
+            storage_class,
+            auto_delete,
+        } => {
+            let mut spec = json!({"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": size}}});
+            if let Some(sc) = storage_class {
+                spec["storageClassName"] = json!(sc);
+            }
+            let m = meta(r, data_volume.clone(), "control-plane", None);
+            claim_templates
+                .push(json!({"metadata": {"name": m.name, "labels": m.labels}, "spec": spec}));
+            if *auto_delete {
+                retention = Some(json!({"whenDeleted": "Delete", "whenScaled": "Retain"}));
+            }
+        }
+    }
+    let mut mounts = vec![
+        json!({"name": names.entrypoint(), "mountPath": "/k0smotron-entrypoint.sh", "subPath": SCRIPT_KEY}),
+        json!({"name": data_volume, "mountPath": "/var/lib/k0s"}),
+    ];
+    let manifest_volumes: Vec<Value> = r
+        .manifest_volumes
+        .iter()
+        .cloned()
+        .chain(r.manifests.iter().map(manifest_volume))
+        .map(|v| serde_json::to_value(v).expect("volume"))
+        .collect();
+    for v in &manifest_volumes {
+        let name = v["name"].as_str().unwrap_or_default();
+        mounts.push(json!({"name": name, "mountPath": format!("/var/lib/k0s/manifests/{name}"), "readOnly": true}));
+        volumes.push(v.clone());
+    }
+    let mut env_from = vec![json!({"configMapRef": {"name": names.k0s_config()}})];
+    if let Storage::Kine(KineSource::Secret(secret)) = &r.storage {
+        env_from.push(json!({"secretRef": {"name": secret}}));
+    }
+    let probe = |delay: i32, failures: i32| json!({"exec": {"command": ["k0s", "status"]}, "initialDelaySeconds": delay, "periodSeconds": 10, "failureThreshold": failures});
+    let mut controller = json!({
+        "name": "controller",
+        "image": image,
+        "imagePullPolicy": "IfNotPresent",
+        "args": ["/bin/sh", "-c", "/k0smotron-entrypoint.sh"],
+        "ports": [
+            {"name": "api", "containerPort": x.api_port, "protocol": "TCP"},
+            {"name": "konnectivity", "containerPort": x.konnectivity_port, "protocol": "TCP"},
+        ],
+        "envFrom": env_from,
+        "readinessProbe": probe(60, 15),
+        "livenessProbe": probe(90, 10),
+        "volumeMounts": mounts,
+    });
+    if let Some(res) = &r.resources {
+        controller["resources"] = serde_json::to_value(res).expect("resources");
+    }
+    let certs_init = json!({
+        "name": "certs-init",
+        "image": image,
+        "imagePullPolicy": "IfNotPresent",
+        // Copy the CA material into the data volume, and drop the API server certificate so
+        // k0s issues it again with the current SANs.
+        "command": ["/bin/sh", "-c", "mkdir -p /var/lib/k0s/pki && rm -rf /var/lib/k0s/pki/server.* && cp /certs-init/*.* /var/lib/k0s/pki/"],
+        "volumeMounts": [
+            {"name": "certs", "mountPath": "/certs-init"},
+            {"name": data_volume, "mountPath": "/var/lib/k0s"},
+        ],
+    });
+    let mut pod_spec = json!({
+        "automountServiceAccountToken": false,
+        "affinity": anti_affinity(&selector),
+        "initContainers": [certs_init],
+        "containers": [controller],
+        "volumes": volumes,
+    });
+    if let Some(sa) = &r.service_account {
+        pod_spec["serviceAccountName"] = json!(sa);
+    }
+    let mut template_meta = json!({"labels": pod_labels});
+    if !r.annotations.is_empty() {
+        template_meta["annotations"] = json!(r.annotations);
+    }
+    let mut spec = json!({
+        "replicas": r.replicas,
+        "selector": {"matchLabels": selector},
+        "template": {"metadata": template_meta, "spec": pod_spec},
+    });
+    if !claim_templates.is_empty() {
+        spec["volumeClaimTemplates"] = json!(claim_templates);
+    }
+    if let Some(policy) = retention {
+        spec["persistentVolumeClaimRetentionPolicy"] = policy;
+    }
+    StatefulSet {
+        metadata: meta(r, sts, "control-plane", owner),
+        spec: Some(serde_json::from_value(spec).expect("control-plane statefulset spec")),
+        ..Default::default()
+    }
+}

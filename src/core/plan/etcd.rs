@@ -1,0 +1,180 @@
+//! etcd beside the control plane (operator 2.9): a headless Service and a StatefulSet with
+//! a claim per member, certificates from `NAME-etcd`, `-etcd-server` and `-etcd-peer`.
+
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::Service;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
+use serde_json::json;
+
+use super::controller::anti_affinity;
+use super::{meta, selector_labels};
+use crate::core::image;
+use crate::core::naming::{self, Names};
+use crate::core::spec::{Resolved, Storage};
+
+/// etcd needs an odd member count: 1 for one replica, else the replica count rounded up to odd.
+pub fn members(replicas: i32) -> i32 {
+    if replicas <= 1 { 1 } else { replicas | 1 }
+}
+
+pub fn service(r: &Resolved, owner: Option<&OwnerReference>) -> Service {
+    let spec = json!({
+        "clusterIP": "None",
+        "publishNotReadyAddresses": true,
+        "selector": selector_labels(r, "etcd"),
+        "ports": [
+            {"name": "client", "port": 2379, "targetPort": 2379, "protocol": "TCP"},
+            {"name": "peer", "port": 2380, "targetPort": 2380, "protocol": "TCP"},
+        ],
+    });
+    Service {
+        metadata: meta(r, Names::new(&r.name).etcd(), "etcd", owner),
+        spec: Some(serde_json::from_value(spec).expect("etcd service spec")),
+        ..Default::default()
+    }
+}
+
+const PKI: &str = "/var/lib/k0s/pki/etcd";
+const DATA: &str = "/var/lib/k0s/etcd";
+
+pub fn statefulset(r: &Resolved, owner: Option<&OwnerReference>) -> StatefulSet {
+    let Storage::Etcd {
+        image: etcd_image,
+        size,
+        storage_class,
+        args,
+        auto_delete,
+    } = &r.storage
+    else {
+        panic!("etcd statefulset planned without etcd storage");
+    };
+    let names = Names::new(&r.name);
+    let svc = names.etcd();
+    let n = members(r.replicas);
+    let initial_cluster: Vec<String> = (0..n)
+        .map(|i| format!("{svc}-{i}=https://{svc}-{i}.{svc}:2380"))
+        .collect();
+    let selector = json!(selector_labels(r, "etcd"));
+    let mut pod_labels = r.labels.clone();
+    pod_labels.extend(selector_labels(r, "etcd"));
+    pod_labels.insert(naming::CLUSTER.into(), r.name.clone());
+    let etcdctl_env = json!([
+        {"name": "ETCDCTL_ENDPOINTS", "value": format!("https://{svc}:2379")},
+        {"name": "ETCDCTL_CACERT", "value": format!("{PKI}/ca.crt")},
+        {"name": "ETCDCTL_CERT", "value": format!("{PKI}/server.crt")},
+        {"name": "ETCDCTL_KEY", "value": format!("{PKI}/server.key")},
+    ]);
+    let mut etcd_env =
+        vec![json!({"name": "ETCD_INITIAL_CLUSTER", "value": initial_cluster.join(",")})];
+    etcd_env.extend(etcdctl_env.as_array().cloned().unwrap_or_default());
+    // A new member joins an existing cluster (and says so with a marker file); the first
+    // member of a new cluster finds no one to ask.
+    let join = format!(
+        r#"set -eu
+if [ ! -e {DATA}/member/snap/db ] && etcdctl member list > /tmp/members 2>/dev/null; then
+  stale=$(grep ", $HOSTNAME," /tmp/members | cut -d, -f1 || true)
+  if [ -n "$stale" ]; then etcdctl member remove "$stale"; fi
+  etcdctl member add "$HOSTNAME" --peer-urls "https://$HOSTNAME.{svc}:2380"
+  mkdir -p {DATA} && touch {DATA}/existing
+fi
+"#
+    );
+    let extra: Vec<String> = args
+        .iter()
+        .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
+        .collect();
+    let run = format!(
+        r#"state=new
+if [ -e {DATA}/existing ]; then state=existing; fi
+exec etcd --name "$HOSTNAME" \
+  --listen-peer-urls https://0.0.0.0:2380 --listen-client-urls https://0.0.0.0:2379 \
+  --advertise-client-urls "https://$HOSTNAME.{svc}:2379" --initial-advertise-peer-urls "https://$HOSTNAME.{svc}:2380" \
+  --initial-cluster "$ETCD_INITIAL_CLUSTER" --initial-cluster-state "$state" \
+  --client-cert-auth --trusted-ca-file {PKI}/ca.crt --cert-file {PKI}/server.crt --key-file {PKI}/server.key \
+  --peer-client-cert-auth --peer-trusted-ca-file {PKI}/ca.crt --peer-cert-file {PKI}/peer.crt --peer-key-file {PKI}/peer.key \
+  --tls-min-version=TLS1.2 --enable-pprof=false --auto-compaction-mode=periodic --auto-compaction-retention=5m \
+  --snapshot-count=10000 {extra} --data-dir={DATA}
+"#,
+        extra = extra.join(" ")
+    );
+    let certs = json!({"name": "certs", "projected": {"sources": [
+        {"secret": {"name": names.secret("etcd"), "items": [{"key": "tls.crt", "path": "ca.crt"}, {"key": "tls.key", "path": "ca.key"}]}},
+        {"secret": {"name": names.secret("etcd-server"), "items": [{"key": "tls.crt", "path": "server.crt"}, {"key": "tls.key", "path": "server.key"}]}},
+        {"secret": {"name": names.secret("etcd-peer"), "items": [{"key": "tls.crt", "path": "peer.crt"}, {"key": "tls.key", "path": "peer.key"}]}},
+    ]}});
+    let mounts =
+        json!([{"name": "certs", "mountPath": PKI}, {"name": "etcd-data", "mountPath": DATA}]);
+    let mut claim_spec =
+        json!({"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": size}}});
+    if let Some(sc) = storage_class {
+        claim_spec["storageClassName"] = json!(sc);
+    }
+    let claim_meta = meta(r, "etcd-data".into(), "etcd", None);
+    let mut spec = json!({
+        "replicas": n,
+        "serviceName": svc,
+        "podManagementPolicy": "Parallel",
+        "selector": {"matchLabels": selector},
+        "template": {
+            "metadata": {"labels": pod_labels},
+            "spec": {
+                "automountServiceAccountToken": false,
+                "securityContext": {"fsGroup": 1001},
+                "affinity": anti_affinity(&selector),
+                "initContainers": [
+                    {
+                        "name": "dns-check",
+                        "image": image::image(&r.image, &r.version),
+                        "imagePullPolicy": "IfNotPresent",
+                        "command": ["/bin/sh", "-c", format!("until getent ahostsv4 \"$HOSTNAME.{svc}.{}.svc\"; do sleep 1; done", r.namespace)],
+                    },
+                    {
+                        "name": "init",
+                        "image": etcd_image,
+                        "imagePullPolicy": "IfNotPresent",
+                        "command": ["/bin/bash", "-c", join],
+                        "env": etcdctl_env,
+                        "volumeMounts": mounts,
+                    },
+                ],
+                "containers": [{
+                    "name": "etcd",
+                    "image": etcd_image,
+                    "imagePullPolicy": "IfNotPresent",
+                    "command": ["/bin/bash", "-c", run],
+                    "env": etcd_env,
+                    "ports": [{"name": "client", "containerPort": 2379, "protocol": "TCP"}, {"name": "peer", "containerPort": 2380, "protocol": "TCP"}],
+                    "readinessProbe": {"exec": {"command": ["etcdctl", "endpoint", "health"]}, "initialDelaySeconds": 5, "periodSeconds": 10},
+                    "volumeMounts": mounts,
+                }],
+                "volumes": [certs],
+            }
+        },
+        "volumeClaimTemplates": [{"metadata": {"name": "etcd-data", "labels": claim_meta.labels}, "spec": claim_spec}],
+    });
+    if let Some(sa) = &r.service_account {
+        spec["template"]["spec"]["serviceAccountName"] = json!(sa);
+    }
+    if *auto_delete {
+        spec["persistentVolumeClaimRetentionPolicy"] =
+            json!({"whenDeleted": "Delete", "whenScaled": "Retain"});
+    }
+    StatefulSet {
+        metadata: meta(r, svc, "etcd", owner),
+        spec: Some(serde_json::from_value(spec).expect("etcd statefulset spec")),
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::members;
+
+    #[test]
+    fn odd_member_counts() {
+        assert_eq!(
+            (members(1), members(2), members(3), members(4)),
+            (1, 3, 3, 5)
+        );
+    }
+}

@@ -1,0 +1,201 @@
+//! The exact list of objects one control plane is made of: a pure function of the resolved
+//! spec, what the mothership allocated (the exposure), and the generated PKI. The same
+//! function feeds `create --dry-run` and `create`.
+
+mod controller;
+mod etcd;
+mod record;
+mod secrets;
+mod service;
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{ConfigMap, Secret, Service, Volume};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
+use serde::Serialize;
+use serde_json::json;
+
+use super::naming::{self, Names};
+use super::pki::{CertPair, Pki};
+use super::spec::{Manifest, Resolved, ServiceType, Storage};
+
+pub use service::{service, service_ports_patch};
+
+/// One object to write.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Object {
+    ConfigMap(ConfigMap),
+    Secret(Secret),
+    Service(Box<Service>),
+    StatefulSet(Box<StatefulSet>),
+}
+
+impl Object {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Object::ConfigMap(_) => "ConfigMap",
+            Object::Secret(_) => "Secret",
+            Object::Service(_) => "Service",
+            Object::StatefulSet(_) => "StatefulSet",
+        }
+    }
+
+    pub fn metadata(&self) -> &ObjectMeta {
+        match self {
+            Object::ConfigMap(o) => &o.metadata,
+            Object::Secret(o) => &o.metadata,
+            Object::Service(o) => &o.metadata,
+            Object::StatefulSet(o) => &o.metadata,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        self.metadata().name.as_deref().unwrap_or_default()
+    }
+
+    /// `Kind/name`, for messages.
+    pub fn describe(&self) -> String {
+        format!("{}/{}", self.kind(), self.name())
+    }
+}
+
+/// What the mothership decided (or, for `--dry-run`, the documented stand-ins).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exposure {
+    pub api_port: u16,
+    pub konnectivity_port: u16,
+    /// The host workers and kubeconfigs use: external address, node or load-balancer
+    /// address, or the Service's DNS name for ClusterIP.
+    pub host: String,
+    pub cluster_ips: Vec<String>,
+}
+
+impl Exposure {
+    pub fn endpoint(&self) -> String {
+        super::kubeconfig::server_url(&self.host, self.api_port)
+    }
+
+    /// Stand-ins for a dry run: pinned or default ports, the external address or a
+    /// placeholder under the reserved `.invalid` domain, no cluster IPs.
+    pub fn dry_run(r: &Resolved) -> Self {
+        let host = match (&r.external_address, r.service_type) {
+            (Some(a), _) => a.clone(),
+            (None, ServiceType::NodePort) => "node-address.invalid".to_string(),
+            (None, ServiceType::LoadBalancer) => "load-balancer.invalid".to_string(),
+            (None, ServiceType::ClusterIp) => cluster_ip_host(r),
+        };
+        Exposure {
+            api_port: r.api_port.unwrap_or(super::spec::DEFAULT_API_PORT),
+            konnectivity_port: r
+                .konnectivity_port
+                .unwrap_or(super::spec::DEFAULT_KONNECTIVITY_PORT),
+            host,
+            cluster_ips: Vec::new(),
+        }
+    }
+}
+
+/// A ClusterIP control plane is reached by its Service's DNS name, from inside the mothership only.
+pub fn cluster_ip_host(r: &Resolved) -> String {
+    format!(
+        "{}.{}.svc",
+        Names::new(&r.name).service(r.service_type.as_str()),
+        r.namespace
+    )
+}
+
+/// Labels and annotations of an object of component `component`.
+fn meta(r: &Resolved, name: String, component: &str, owner: Option<&OwnerReference>) -> ObjectMeta {
+    let mut labels: BTreeMap<String, String> = r.labels.clone();
+    labels.extend(naming::labels(&r.name, component));
+    ObjectMeta {
+        name: Some(name),
+        namespace: Some(r.namespace.clone()),
+        labels: Some(labels),
+        annotations: (!r.annotations.is_empty()).then(|| r.annotations.clone()),
+        owner_references: owner.map(|o| vec![o.clone()]),
+        ..Default::default()
+    }
+}
+
+/// The labels selectors use: only ones that never change.
+fn selector_labels(r: &Resolved, component: &str) -> BTreeMap<String, String> {
+    let mut l = naming::labels(&r.name, component);
+    l.remove(naming::CLUSTER);
+    l
+}
+
+/// The owner reference every object carries to the record ConfigMap.
+pub fn owner_reference(record_name: &str, record_uid: &str) -> OwnerReference {
+    OwnerReference {
+        api_version: "v1".into(),
+        kind: "ConfigMap".into(),
+        name: record_name.into(),
+        uid: record_uid.into(),
+        controller: Some(true),
+        block_owner_deletion: Some(true),
+    }
+}
+
+pub fn manifest_volume(m: &Manifest) -> Volume {
+    let v = match m {
+        Manifest::ConfigMap(n) => json!({"name": n, "configMap": {"name": n}}),
+        Manifest::Secret(n) => json!({"name": n, "secret": {"secretName": n}}),
+    };
+    serde_json::from_value(v).expect("manifest volume")
+}
+
+/// Everything `create` writes after the record and the Service, in write order
+/// (Secrets and ConfigMaps, the etcd Service; then the StatefulSets).
+pub struct Rest {
+    pub objects: Vec<Object>,
+    pub statefulsets: Vec<Object>,
+}
+
+pub fn rest(
+    r: &Resolved,
+    x: &Exposure,
+    pki: &Pki,
+    admin: &CertPair,
+    owner: Option<&OwnerReference>,
+) -> Rest {
+    let mut objects: Vec<Object> = secrets::certificates(r, pki, owner)
+        .into_iter()
+        .map(Object::Secret)
+        .collect();
+    objects.push(Object::Secret(secrets::kubeconfig(
+        r, x, &pki.ca, admin, owner,
+    )));
+    objects.push(Object::ConfigMap(controller::k0s_config(r, x, owner)));
+    objects.push(Object::ConfigMap(controller::entrypoint(r, owner)));
+    let mut statefulsets = Vec::new();
+    if matches!(r.storage, Storage::Etcd { .. }) {
+        objects.push(Object::Service(Box::new(etcd::service(r, owner))));
+        statefulsets.push(Object::StatefulSet(Box::new(etcd::statefulset(r, owner))));
+    }
+    statefulsets.push(Object::StatefulSet(Box::new(controller::statefulset(
+        r, x, owner,
+    ))));
+    Rest {
+        objects,
+        statefulsets,
+    }
+}
+
+pub use record::record;
+
+/// The whole control plane in write order, for `--dry-run`: no owner references (they need
+/// the record's uid, which the mothership assigns).
+pub fn dry_run(r: &Resolved, pki: &Pki, admin: &CertPair, cli_version: &str) -> Vec<Object> {
+    let x = Exposure::dry_run(r);
+    let mut all = vec![
+        Object::ConfigMap(record(r, Some(&x), cli_version)),
+        Object::Service(Box::new(service(r, None, Some(&x)))),
+    ];
+    let rest = rest(r, &x, pki, admin, None);
+    all.extend(rest.objects);
+    all.extend(rest.statefulsets);
+    all
+}

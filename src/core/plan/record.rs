@@ -1,0 +1,40 @@
+//! The record: ConfigMap `kmc-NAME` with the resolved Cluster document, the endpoint and
+//! the CLI version. Every other object is owned by it.
+
+use k8s_openapi::api::core::v1::ConfigMap;
+
+use super::{Exposure, meta};
+use crate::core::naming::Names;
+use crate::core::spec::{self, Resolved};
+
+/// `exposure` is `None` while the mothership has not allocated anything yet.
+pub fn record(r: &Resolved, exposure: Option<&Exposure>, cli_version: &str) -> ConfigMap {
+    let mut data = std::collections::BTreeMap::new();
+    let (api, konn, host) = match exposure {
+        Some(x) => (x.api_port, x.konnectivity_port, x.host.clone()),
+        None => (
+            r.api_port.unwrap_or(spec::DEFAULT_API_PORT),
+            r.konnectivity_port
+                .unwrap_or(spec::DEFAULT_KONNECTIVITY_PORT),
+            r.external_address.clone().unwrap_or_default(),
+        ),
+    };
+    let doc = spec::to_cluster(r, api, konn, &host);
+    data.insert(
+        "cluster.yaml".to_string(),
+        serde_saphyr::to_string(&doc).expect("cluster document serialises"),
+    );
+    if let Some(x) = exposure {
+        data.insert("endpoint".to_string(), x.endpoint());
+    }
+    data.insert(
+        "keyAlgorithm".to_string(),
+        r.key_algorithm.as_str().to_string(),
+    );
+    data.insert("cliVersion".to_string(), cli_version.to_string());
+    ConfigMap {
+        metadata: meta(r, Names::new(&r.name).record(), "record", None),
+        data: Some(data),
+        ..Default::default()
+    }
+}

@@ -1,0 +1,162 @@
+//! Waiting for a control plane to serve: its controller pods Ready, with their phases and
+//! new Warning events (and a hint for each) shown as they happen. Polls; no watch.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{Event, PersistentVolumeClaim, Pod};
+use kube::api::{Api, ListParams};
+
+use super::Connection;
+use crate::core::naming::{self, Names};
+use crate::error::Failure;
+use crate::ui::Step;
+
+const POLL: Duration = Duration::from_millis(500);
+
+/// What to do about a Warning event, by its reason.
+pub fn hint(reason: &str) -> &'static str {
+    match reason {
+        "Failed" | "ErrImagePull" | "ImagePullBackOff" | "InspectFailed" => {
+            "check --image and --version, and that the nodes can pull from the registry"
+        }
+        "FailedScheduling" => {
+            "no node fits the pod: check --cpu/--memory, node capacity, taints and unbound claims"
+        }
+        "BackOff" | "CrashLoopBackOff" => {
+            "the container keeps exiting: see `kubectl logs POD -c controller --previous`"
+        }
+        "ProvisioningFailed" | "FailedBinding" => {
+            "the claim cannot be provisioned: pass --storage-class, install a provisioner, or use --storage kine with --persistence emptyDir"
+        }
+        "FailedMount" | "FailedAttachVolume" => {
+            "a volume cannot be mounted: check that the referenced Secrets and ConfigMaps exist"
+        }
+        "Unhealthy" => {
+            "`k0s status` does not answer yet; normal for the first minute, otherwise see the container log"
+        }
+        _ => "see `kubectl describe` of the object",
+    }
+}
+
+pub async fn until_ready(
+    conn: &Connection,
+    name: &str,
+    replicas: i32,
+    timeout: Duration,
+    step: &Step,
+) -> Result<(), Failure> {
+    let ns = conn.namespace.as_str();
+    let names = Names::new(name);
+    let sts_api: Api<StatefulSet> = Api::namespaced(conn.client.clone(), ns);
+    let pod_api: Api<Pod> = Api::namespaced(conn.client.clone(), ns);
+    let pvc_api: Api<PersistentVolumeClaim> = Api::namespaced(conn.client.clone(), ns);
+    let event_api: Api<Event> = Api::namespaced(conn.client.clone(), ns);
+    let ours = ListParams::default().labels(&naming::selector(name));
+    let warnings = ListParams::default().fields("type=Warning");
+    let sts_name = names.statefulset();
+    let start = Instant::now();
+    let mut seen: HashSet<String> = HashSet::new();
+    loop {
+        let (sts, pods, claims, events) = tokio::join!(
+            sts_api.get(&sts_name),
+            pod_api.list(&ours),
+            pvc_api.list(&ours),
+            event_api.list(&warnings)
+        );
+        let sts = sts.map_err(|e| Failure::Failed(conn.translate(e).to_string()))?;
+        let ready = sts
+            .status
+            .as_ref()
+            .and_then(|s| s.ready_replicas)
+            .unwrap_or(0);
+        let pods = pods.map(|l| l.items).unwrap_or_default();
+        let mut uids: HashSet<String> =
+            pods.iter().filter_map(|p| p.metadata.uid.clone()).collect();
+        uids.extend(
+            claims
+                .map(|l| l.items)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|c| c.metadata.uid),
+        );
+        for ev in events.map(|l| l.items).unwrap_or_default() {
+            let about = ev.involved_object.uid.clone().unwrap_or_default();
+            let id = ev.metadata.uid.clone().unwrap_or_default();
+            if uids.contains(&about) && seen.insert(id) {
+                let reason = ev.reason.clone().unwrap_or_default();
+                step.warn(&format!(
+                    "{}/{}: {reason}: {} ({})",
+                    ev.involved_object.kind.clone().unwrap_or_default(),
+                    ev.involved_object.name.clone().unwrap_or_default(),
+                    ev.message.clone().unwrap_or_default().trim(),
+                    hint(&reason)
+                ));
+            }
+        }
+        let phases: Vec<String> = pods
+            .iter()
+            .filter(|p| {
+                p.metadata
+                    .labels
+                    .as_ref()
+                    .and_then(|l| l.get(naming::COMPONENT))
+                    .map(String::as_str)
+                    == Some("control-plane")
+            })
+            .map(|p| {
+                format!(
+                    "{} {}",
+                    p.metadata.name.clone().unwrap_or_default(),
+                    pod_state(p)
+                )
+            })
+            .collect();
+        if ready >= replicas {
+            return Ok(());
+        }
+        if start.elapsed() >= timeout {
+            let state = if phases.is_empty() {
+                "no pods yet".to_string()
+            } else {
+                phases.join(", ")
+            };
+            return Err(Failure::TimedOut(format!(
+                "timed out after {} waiting for {replicas} ready replica(s) of StatefulSet/{} ({ready} ready; {state}); the objects stay: follow with `kubectl -n {ns} get pods -l {}` or `k0smotron delete {name}`",
+                crate::core::duration::format(timeout),
+                names.statefulset(),
+                naming::selector(name)
+            )));
+        }
+        step.update(&format!(
+            "{ready}/{replicas} replicas ready{}",
+            if phases.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", phases.join(", "))
+            }
+        ));
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+fn pod_state(p: &Pod) -> String {
+    let status = p.status.clone().unwrap_or_default();
+    let waiting = status.container_statuses.iter().flatten().find_map(|c| {
+        c.state
+            .as_ref()
+            .and_then(|s| s.waiting.as_ref())
+            .and_then(|w| w.reason.clone())
+    });
+    let ready = status
+        .conditions
+        .iter()
+        .flatten()
+        .any(|c| c.type_ == "Ready" && c.status == "True");
+    match (waiting, ready) {
+        (Some(reason), _) => reason,
+        (None, true) => "Ready".into(),
+        (None, false) => status.phase.unwrap_or_else(|| "Pending".into()),
+    }
+}
