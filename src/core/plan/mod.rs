@@ -4,6 +4,8 @@
 
 mod controller;
 mod etcd;
+#[cfg(test)]
+mod golden;
 mod record;
 mod secrets;
 mod service;

@@ -114,6 +114,9 @@ pub struct LoggedRequest {
     pub resource: String,
     pub status: u16,
     pub user: String,
+    /// Milliseconds since the server started, when the request arrived and when it was answered.
+    pub start_ms: u64,
+    pub end_ms: u64,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -151,6 +154,24 @@ impl RequestLog {
         m
     }
 
+    /// Sequential waves among the requests that match `filter`: a wave starts when a request
+    /// arrives after every earlier one was answered.
+    pub fn waves(&self, filter: impl Fn(&LoggedRequest) -> bool) -> usize {
+        let mut reqs: Vec<&LoggedRequest> = self.requests.iter().filter(|r| filter(r)).collect();
+        reqs.sort_by_key(|r| r.start_ms);
+        let mut waves = 0;
+        let mut busy_until = None;
+        for r in reqs {
+            if busy_until.is_none_or(|end| r.start_ms >= end) {
+                waves += 1;
+                busy_until = Some(r.end_ms);
+            } else {
+                busy_until = busy_until.max(Some(r.end_ms));
+            }
+        }
+        waves
+    }
+
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "total": self.total(),
@@ -163,6 +184,7 @@ impl RequestLog {
 
 #[derive(Debug, Default)]
 pub struct Control {
+    pub started: Option<std::time::Instant>,
     pub latency: Duration,
     pub faults: Vec<Fault>,
     pub log: RequestLog,

@@ -209,6 +209,38 @@ impl Mothership {
         *self.shared.exec_hook.lock().expect("hook lock") = Some(Arc::new(hook));
     }
 
+    /// Every stored object of a resource (by plural, e.g. `"configmaps"`), in all namespaces.
+    pub fn objects(&self, plural: &str) -> Vec<serde_json::Value> {
+        let res = resources::RESOURCES
+            .iter()
+            .find(|r| r.plural == plural)
+            .expect("known resource");
+        self.with_state(|s| s.store.all(res, None).cloned().collect())
+    }
+
+    /// Objects of any kind whose labels include `key=value`, as `Kind/name`.
+    pub fn labelled(&self, key: &str, value: &str) -> Vec<String> {
+        self.with_state(|s| {
+            s.store
+                .objects
+                .values()
+                .filter(|o| {
+                    o.pointer("/metadata/labels")
+                        .and_then(|l| l.get(key))
+                        .and_then(|v| v.as_str())
+                        == Some(value)
+                })
+                .map(|o| {
+                    format!(
+                        "{}/{}",
+                        o["kind"].as_str().unwrap_or_default(),
+                        o["metadata"]["name"].as_str().unwrap_or_default()
+                    )
+                })
+                .collect()
+        })
+    }
+
     /// Read or change the state directly (simulation switches, seeding objects in tests).
     pub fn with_state<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
         let mut s = self.shared.state.lock().expect("state lock");

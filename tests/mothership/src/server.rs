@@ -130,10 +130,12 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Outcome {
     if path.starts_with("/_mothership/") {
         return Ok(control_endpoint(&shared, &method, &path, req).await);
     }
-    let (latency, fault) = {
+    let (latency, fault, started) = {
         let mut c = shared.control.lock().expect("control lock");
-        (c.latency, c.check_faults(method.as_str(), &path))
+        let started = *c.started.get_or_insert_with(std::time::Instant::now);
+        (c.latency, c.check_faults(method.as_str(), &path), started)
     };
+    let start_ms = started.elapsed().as_millis() as u64;
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
@@ -146,6 +148,8 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Outcome {
         resource,
         status: 0,
         user: String::new(),
+        start_ms,
+        end_ms: 0,
     };
     let outcome = match fault {
         Some(FaultAction::Drop) => Err(DroppedConnection),
@@ -155,6 +159,7 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Outcome {
         None => Ok(serve(&shared, req, &mut entry).await),
     };
     entry.status = outcome.as_ref().map(|r| r.status().as_u16()).unwrap_or(0);
+    entry.end_ms = started.elapsed().as_millis() as u64;
     shared
         .control
         .lock()
