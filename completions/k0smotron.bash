@@ -244,7 +244,7 @@ _k0smotron() {
                     return 0
                     ;;
                 --key-algorithm)
-                    COMPREPLY=($(compgen -W "rsa2048 ecdsa-p256" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "rsa-2048 ecdsa-p256" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)

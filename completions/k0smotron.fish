@@ -65,7 +65,7 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l cpu -d 'C
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l memory -d 'Memory request, or REQUEST:LIMIT, of each controller (e.g. 1Gi:2Gi)' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l label -d 'Label KEY=VALUE for every object (repeatable; never used in selectors)' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l annotation -d 'Annotation KEY=VALUE for every object (repeatable)' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l key-algorithm -d 'Key type for the CAs and certificates [default: rsa-2048, as the operator and k0s use]' -r -f -a "rsa2048\t''
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l key-algorithm -d 'Key type for the CAs and certificates [default: rsa-2048, as the operator and k0s use]' -r -f -a "rsa-2048\t''
 ecdsa-p256\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l timeout -d 'How long to wait for the controllers to be Ready' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l lb-timeout -d 'How long to wait for a LoadBalancer address' -r

@@ -12,12 +12,21 @@ fn validator() -> PathBuf {
     let bin = root.join(".venv/bin/kubernetes-validate");
     if !bin.exists() {
         let venv = root.join(".venv");
-        let ok = Command::new("python3").arg("-m").arg("venv").arg(&venv).status().is_ok_and(|s| s.success())
+        let ok = Command::new("python3")
+            .arg("-m")
+            .arg("venv")
+            .arg(&venv)
+            .status()
+            .is_ok_and(|s| s.success())
             && Command::new(venv.join("bin/pip"))
                 .args(["install", "--quiet", "kubernetes-validate"])
                 .status()
                 .is_ok_and(|s| s.success());
-        assert!(ok, "could not install kubernetes-validate into {} (python3 -m venv, pip install)", venv.display());
+        assert!(
+            ok,
+            "could not install kubernetes-validate into {} (python3 -m venv, pip install)",
+            venv.display()
+        );
     }
     bin
 }
@@ -30,25 +39,88 @@ fn dry_run_output_passes_strict_schema_validation() {
         &[],
         &["--service-type", "LoadBalancer"],
         &["--service-type", "ClusterIP"],
-        &["--api-port", "31443", "--konnectivity-port", "31132", "--external-address", "cp.example.com"],
+        &[
+            "--api-port",
+            "31443",
+            "--konnectivity-port",
+            "31132",
+            "--external-address",
+            "cp.example.com",
+        ],
         &["--storage", "kine"],
-        &["--storage", "kine", "--persistence", "pvc", "--persistence-size", "5Gi", "--storage-class", "fast"],
-        &["--datasource", "postgres://k0s:secret@db.example.com/k0s", "--replicas", "3"],
-        &["--datasource-secret", "pg-url", "--replicas", "2", "--persistence", "hostPath", "--host-path", "/var/lib/cp"],
-        &["--replicas", "3", "--etcd-size", "4Gi", "--storage-class", "ssd"],
-        &["--cpu", "500m:2", "--memory", "1Gi:2Gi", "--label", "team=edge", "--annotation", "note=x", "--controller-flag=--debug"],
-        &["--manifests", "addons", "--manifests", "secret/registry", "--san", "10.0.0.9", "--version", "v1.35.7+k0s.0"],
+        &[
+            "--storage",
+            "kine",
+            "--persistence",
+            "pvc",
+            "--persistence-size",
+            "5Gi",
+            "--storage-class",
+            "fast",
+        ],
+        &[
+            "--datasource",
+            "postgres://k0s:secret@db.example.com/k0s",
+            "--replicas",
+            "3",
+        ],
+        &[
+            "--datasource-secret",
+            "pg-url",
+            "--replicas",
+            "2",
+            "--persistence",
+            "hostPath",
+            "--host-path",
+            "/var/lib/cp",
+        ],
+        &[
+            "--replicas",
+            "3",
+            "--etcd-size",
+            "4Gi",
+            "--storage-class",
+            "ssd",
+        ],
+        &[
+            "--cpu",
+            "500m:2",
+            "--memory",
+            "1Gi:2Gi",
+            "--label",
+            "team=edge",
+            "--annotation",
+            "note=x",
+            "--controller-flag=--debug",
+        ],
+        &[
+            "--manifests",
+            "addons",
+            "--manifests",
+            "secret/registry",
+            "--san",
+            "10.0.0.9",
+            "--version",
+            "v1.35.7+k0s.0",
+        ],
     ];
     let mut files = Vec::new();
     let mut total = 0;
     for (i, args) in matrix.iter().enumerate() {
         let out = support::bare(home.path())
-            .args(["create", &format!("cp{i}"), "--dry-run", "--key-algorithm", "ecdsa-p256"])
+            .args([
+                "create",
+                &format!("cp{i}"),
+                "--dry-run",
+                "--key-algorithm",
+                "ecdsa-p256",
+            ])
             .args(*args)
             .output()
             .unwrap();
         assert!(out.status.success(), "{args:?}: {}", support::stderr(&out));
-        let docs = support::stdout(&out).matches("\nkind: ").count() + usize::from(support::stdout(&out).starts_with("kind: "));
+        let docs = support::stdout(&out).matches("\nkind: ").count()
+            + usize::from(support::stdout(&out).starts_with("kind: "));
         // 10 objects with kine, 15 with etcd (its Service, StatefulSet and three leaf Secrets).
         assert!(docs == 10 || docs == 15, "{args:?}: {docs} documents");
         total += docs;
@@ -56,9 +128,20 @@ fn dry_run_output_passes_strict_schema_validation() {
         std::fs::write(&path, &out.stdout).unwrap();
         files.push(path);
     }
-    let out = Command::new(&validate).args(["--strict", "-k", "1.33.0"]).args(&files).output().unwrap();
-    let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "kubernetes-validate failed:\n{report}");
+    let out = Command::new(&validate)
+        .args(["--strict", "-k", "1.33.0"])
+        .args(&files)
+        .output()
+        .unwrap();
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "kubernetes-validate failed:\n{report}"
+    );
     let passed = report.matches(" passed for resource ").count();
     assert_eq!(passed, total, "every document was checked:\n{report}");
 }

@@ -21,7 +21,11 @@ use time::OffsetDateTime;
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum KeyAlgorithm {
+    #[value(name = "rsa-2048")]
+    #[serde(rename = "rsa-2048")]
     Rsa2048,
+    #[value(name = "ecdsa-p256")]
+    #[serde(rename = "ecdsa-p256")]
     EcdsaP256,
 }
 

@@ -434,31 +434,27 @@ async fn write_waves(
     let final_record = plan::record(r, Some(&exposure), cli_version);
     let record_patch = json!({"data": final_record.data});
     let service_patch = plan::service_ports_patch(r, &exposure, &owner);
+    let params = PatchParams {
+        field_manager: Some(FIELD_MANAGER.into()),
+        ..Default::default()
+    };
+    let (cm_api, record_name, service_name) = (
+        typed::<ConfigMap>(conn, ns),
+        names.record(),
+        names.service(r.service_type.as_str()),
+    );
+    let (record_patch, service_patch) = (Patch::Merge(&record_patch), Patch::Merge(&service_patch));
     let patches = async {
-        let params = PatchParams {
-            field_manager: Some(FIELD_MANAGER.into()),
-            ..Default::default()
-        };
-        let cm = typed::<ConfigMap>(conn, ns)
-            .patch(&names.record(), &params, &Patch::Merge(&record_patch))
-            .await;
-        let sv = svc_api
-            .patch(
-                &names.service(r.service_type.as_str()),
-                &params,
-                &Patch::Merge(&service_patch),
-            )
-            .await;
+        let (cm, sv) = tokio::join!(
+            cm_api.patch(&record_name, &params, &record_patch),
+            svc_api.patch(&service_name, &params, &service_patch)
+        );
         [
             cm.map(|_| ()).map_err(|e| {
-                write_failure(&format!("ConfigMap/{}", names.record()), &conn.translate(e))
+                write_failure(&format!("ConfigMap/{record_name}"), &conn.translate(e))
             }),
-            sv.map(|_| ()).map_err(|e| {
-                write_failure(
-                    &format!("Service/{}", names.service(r.service_type.as_str())),
-                    &conn.translate(e),
-                )
-            }),
+            sv.map(|_| ())
+                .map_err(|e| write_failure(&format!("Service/{service_name}"), &conn.translate(e))),
         ]
     };
     let creates = join_all(rest.objects.iter().map(|o| create_object(conn, ns, o)));

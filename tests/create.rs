@@ -1,0 +1,670 @@
+//! `k0smotron create` against the test API server, as a user runs it.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use mothership::{Fault, LoggedRequest};
+use serde_json::{Value, json};
+use support::*;
+
+const SELECTOR_KEY: &str = "k0smotron.io/cluster";
+
+fn create(env: &Env, args: &[&str]) -> std::process::Output {
+    env.cmd()
+        .arg("create")
+        .args(args)
+        .args(["--key-algorithm", "ecdsa-p256"])
+        .output()
+        .unwrap()
+}
+
+fn find<'a>(list: &'a [Value], name: &str) -> &'a Value {
+    list.iter()
+        .find(|o| o["metadata"]["name"] == name)
+        .unwrap_or_else(|| panic!("{name} not found"))
+}
+
+fn k0s_yaml(env: &Env, name: &str) -> Value {
+    let cm = env.ms.objects("configmaps");
+    let text = find(&cm, &format!("kmc-{name}-config"))["data"]["K0SMOTRON_K0S_YAML"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    serde_saphyr::from_str(&text).unwrap()
+}
+
+fn is_write(r: &LoggedRequest) -> bool {
+    matches!(r.verb.as_str(), "create" | "patch" | "update" | "delete")
+}
+
+#[test]
+fn node_port_control_plane_end_to_end() {
+    let env = Env::new();
+    env.ms.reset_requests();
+    let out = create(&env, &["demo"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(out.stdout.is_empty(), "progress goes to stderr");
+
+    let svc = find(&env.ms.objects("services"), "kmc-demo-nodeport").clone();
+    let ports = svc["spec"]["ports"].as_array().unwrap();
+    let api = ports.iter().find(|p| p["name"] == "api").unwrap();
+    let np = api["nodePort"].as_u64().unwrap();
+    assert!((30000..=32767).contains(&np));
+    assert_eq!(
+        (api["port"].as_u64(), api["targetPort"].as_u64()),
+        (Some(np), Some(np)),
+        "k0s listens on the node port"
+    );
+    assert_eq!(svc["metadata"]["ownerReferences"][0]["name"], "kmc-demo");
+
+    let cfg = k0s_yaml(&env, "demo");
+    assert_eq!(cfg["spec"]["api"]["port"].as_u64(), Some(np));
+    assert_eq!(cfg["spec"]["api"]["externalAddress"], "203.0.113.11");
+    let sans: Vec<&str> = cfg["spec"]["api"]["sans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    let cluster_ip = svc["spec"]["clusterIP"].as_str().unwrap();
+    assert!(
+        sans.contains(&cluster_ip)
+            && sans.contains(&"203.0.113.11")
+            && sans.contains(&"kmc-demo-nodeport.default.svc.cluster.local")
+    );
+    let mut sorted = sans.clone();
+    sorted.sort();
+    assert_eq!(sans, sorted);
+
+    let sts = find(&env.ms.objects("statefulsets"), "kmc-demo").clone();
+    let container = &sts["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(container["image"], "quay.io/k0sproject/k0s:v1.36.3-k0s.2");
+    assert_eq!(container["ports"][0]["containerPort"].as_u64(), Some(np));
+
+    let record = find(&env.ms.objects("configmaps"), "kmc-demo").clone();
+    let endpoint = format!("https://203.0.113.11:{np}");
+    assert_eq!(record["data"]["endpoint"], endpoint.as_str());
+    assert!(
+        record["data"]["cluster.yaml"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("apiPort: {np}"))
+    );
+    assert!(
+        err.contains(&format!("Control plane demo serves at {endpoint}")),
+        "{err}"
+    );
+
+    let mut ours = env.ms.labelled(SELECTOR_KEY, "demo");
+    ours.sort();
+    for expected in [
+        "ConfigMap/kmc-demo",
+        "ConfigMap/kmc-demo-config",
+        "ConfigMap/kmc-entrypoint-demo-config",
+        "Secret/demo-ca",
+        "Secret/demo-proxy",
+        "Secret/demo-etcd",
+        "Secret/demo-sa",
+        "Secret/demo-kubeconfig",
+        "Secret/demo-apiserver-etcd-client",
+        "Secret/demo-etcd-server",
+        "Secret/demo-etcd-peer",
+        "Service/kmc-demo-nodeport",
+        "Service/kmc-demo-etcd",
+        "StatefulSet/kmc-demo",
+        "StatefulSet/kmc-demo-etcd",
+        "Pod/kmc-demo-0",
+        "Pod/kmc-demo-etcd-0",
+        "PersistentVolumeClaim/etcd-data-kmc-demo-etcd-0",
+    ] {
+        assert!(
+            ours.contains(&expected.to_string()),
+            "{expected} missing from {ours:?}"
+        );
+    }
+
+    // Writes: record and Service; 11 objects and 2 patches; 2 StatefulSets.
+    let log = env.ms.requests();
+    assert_eq!(log.requests.iter().filter(|r| is_write(r)).count(), 17);
+    assert_eq!(log.count("create", "statefulsets"), 2);
+    assert_eq!(
+        log.count("patch", "services") + log.count("patch", "configmaps"),
+        2
+    );
+}
+
+#[test]
+fn four_sequential_waves_before_waiting() {
+    let env = Env::with(|c| c.latency = Duration::from_millis(200));
+    let start = Instant::now();
+    let out = create(&env, &["waves", "--no-wait"]);
+    let elapsed = start.elapsed();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let log = env.ms.requests();
+    assert_eq!(
+        log.waves(|_| true),
+        4,
+        "{:#?}",
+        log.requests
+            .iter()
+            .map(|r| (r.start_ms, r.end_ms, &r.verb, &r.path))
+            .collect::<Vec<_>>()
+    );
+    // Four waves at 200 ms each; one request at a time would take over 6 s.
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+}
+
+#[test]
+fn pinned_ports_and_two_control_planes_side_by_side() {
+    let env = Env::new();
+    let a = create(
+        &env,
+        &[
+            "alpha",
+            "--api-port",
+            "31443",
+            "--konnectivity-port",
+            "31132",
+        ],
+    );
+    assert_eq!(a.status.code(), Some(0), "{}", stderr(&a));
+    let b = create(&env, &["beta"]);
+    assert_eq!(b.status.code(), Some(0), "{}", stderr(&b));
+    assert_eq!(
+        k0s_yaml(&env, "alpha")["spec"]["api"]["port"].as_u64(),
+        Some(31443)
+    );
+    let beta = k0s_yaml(&env, "beta")["spec"]["api"]["port"]
+        .as_u64()
+        .unwrap();
+    assert_ne!(beta, 31443);
+    // A third asking for a taken port fails cleanly and leaves nothing behind.
+    let c = create(&env, &["gamma", "--api-port", "31443"]);
+    assert_eq!(c.status.code(), Some(1));
+    assert!(
+        stderr(&c).contains("provided port is already allocated"),
+        "{}",
+        stderr(&c)
+    );
+    assert!(env.ms.labelled(SELECTOR_KEY, "gamma").is_empty());
+}
+
+#[test]
+fn load_balancer_address_is_awaited() {
+    let env = Env::with(|c| c.sim.lb_delay = Some(Duration::from_millis(700)));
+    let out = create(&env, &["lb", "--service-type", "LoadBalancer"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let cfg = k0s_yaml(&env, "lb");
+    let host = cfg["spec"]["api"]["externalAddress"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(host.starts_with("198.51.100."), "{host}");
+    assert_eq!(cfg["spec"]["api"]["port"].as_u64(), Some(30443));
+    assert!(stderr(&out).contains(&format!("serves at https://{host}:30443")));
+}
+
+#[test]
+fn load_balancer_timeout_is_a_clear_error() {
+    let env = Env::with(|c| c.sim.lb_delay = None);
+    let out = create(
+        &env,
+        &["lb", "--service-type", "LoadBalancer", "--lb-timeout", "1s"],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("Service/kmc-lb-lb got no load-balancer address within 1s"),
+        "{err}"
+    );
+    assert!(
+        env.ms.labelled(SELECTOR_KEY, "lb").is_empty(),
+        "rolled back"
+    );
+}
+
+#[test]
+fn cluster_ip_uses_the_service_name_and_warns() {
+    let env = Env::new();
+    let out = create(
+        &env,
+        &["inner", "--service-type", "ClusterIP", "-n", "default"],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(
+        k0s_yaml(&env, "inner")["spec"]["api"]["externalAddress"],
+        "kmc-inner.default.svc"
+    );
+    assert!(
+        err.contains("only pods in the mothership can reach it"),
+        "{err}"
+    );
+}
+
+#[test]
+fn kine_with_each_persistence() {
+    let env = Env::new();
+    for (name, args) in [
+        ("kine-empty", vec!["--storage", "kine"]),
+        (
+            "kine-pvc",
+            vec![
+                "--storage",
+                "kine",
+                "--persistence",
+                "pvc",
+                "--persistence-size",
+                "2Gi",
+            ],
+        ),
+        (
+            "kine-host",
+            vec![
+                "--storage",
+                "kine",
+                "--persistence",
+                "hostPath",
+                "--host-path",
+                "/var/lib/cp",
+            ],
+        ),
+    ] {
+        let mut all = vec![name];
+        all.extend(args);
+        let out = create(&env, &all);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        assert_eq!(k0s_yaml(&env, name)["spec"]["storage"]["type"], "kine");
+        let ours = env.ms.labelled(SELECTOR_KEY, name);
+        // The etcd CA Secret exists for every storage type (as the operator makes it); etcd itself does not.
+        for etcd in [
+            format!("StatefulSet/kmc-{name}-etcd"),
+            format!("Service/kmc-{name}-etcd"),
+            format!("Secret/{name}-etcd-server"),
+        ] {
+            assert!(!ours.contains(&etcd), "{name}: {etcd} in {ours:?}");
+        }
+    }
+    let claims = env.ms.objects("persistentvolumeclaims");
+    let claim = find(&claims, "kmc-kine-pvc-kmc-kine-pvc-0");
+    assert_eq!(claim["status"]["phase"], "Bound");
+    assert_eq!(claim["spec"]["resources"]["requests"]["storage"], "2Gi");
+    let sts = env.ms.objects("statefulsets");
+    let host = find(&sts, "kmc-kine-host");
+    let volumes = host["spec"]["template"]["spec"]["volumes"]
+        .as_array()
+        .unwrap();
+    assert!(
+        volumes
+            .iter()
+            .any(|v| v["hostPath"]["path"] == "/var/lib/cp")
+    );
+}
+
+#[test]
+fn existing_control_plane_gets_a_hint_and_no_write() {
+    let env = Env::new();
+    assert_eq!(create(&env, &["twice"]).status.code(), Some(0));
+    env.ms.reset_requests();
+    let out = create(&env, &["twice"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("control plane twice already exists in namespace default")
+            && err.contains("upgrade")
+            && err.contains("scale")
+            && err.contains("delete"),
+        "{err}"
+    );
+    assert_eq!(
+        env.ms
+            .requests()
+            .requests
+            .iter()
+            .filter(|r| is_write(r))
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn a_foreign_object_with_a_colliding_name_is_left_alone() {
+    let env = Env::new();
+    let foreign = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kmc-victim-config", "labels": {"owner": "someone-else"}}, "data": {"keep": "me"}});
+    let before = env
+        .ms
+        .with_state(|s| {
+            s.create(
+                mothership::resources::find("", "v1", "configmaps").unwrap(),
+                "default",
+                foreign,
+                false,
+            )
+        })
+        .unwrap();
+    env.ms.reset_requests();
+    let out = create(&env, &["victim"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("ConfigMap/kmc-victim-config already exists in namespace default and does not belong to control plane victim"), "{err}");
+    let after = find(&env.ms.objects("configmaps"), "kmc-victim-config").clone();
+    assert_eq!(after, before, "untouched");
+    assert_eq!(
+        env.ms
+            .requests()
+            .requests
+            .iter()
+            .filter(|r| is_write(r))
+            .count(),
+        0,
+        "nothing written"
+    );
+}
+
+#[test]
+fn a_failure_at_every_write_position_leaves_nothing_and_a_rerun_succeeds() {
+    let positions: Vec<(&str, &str, u32)> = vec![
+        ("POST", "/api/v1/namespaces/default/configmaps", 1),
+        ("POST", "/api/v1/namespaces/default/services", 1),
+        ("PATCH", "/api/v1/namespaces/default/configmaps/kmc-fail", 1),
+        (
+            "PATCH",
+            "/api/v1/namespaces/default/services/kmc-fail-nodeport",
+            1,
+        ),
+        ("POST", "/api/v1/namespaces/default/secrets", 1),
+        ("POST", "/api/v1/namespaces/default/secrets", 4),
+        ("POST", "/api/v1/namespaces/default/secrets", 8),
+        ("POST", "/api/v1/namespaces/default/configmaps", 2),
+        ("POST", "/api/v1/namespaces/default/configmaps", 3),
+        ("POST", "/api/v1/namespaces/default/services", 2),
+        ("POST", "/apis/apps/v1/namespaces/default/statefulsets", 1),
+        ("POST", "/apis/apps/v1/namespaces/default/statefulsets", 2),
+    ];
+    for (method, path, nth) in positions {
+        let env = Env::new();
+        env.ms.inject(Fault::status(method, path, nth, 500));
+        let out = create(&env, &["fail"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{method} {path} #{nth}: {err}");
+        assert!(
+            err.contains("failed: Internal error occurred: injected failure"),
+            "{method} {path} #{nth}: {err}"
+        );
+        let left = env.ms.labelled(SELECTOR_KEY, "fail");
+        assert!(
+            left.is_empty(),
+            "{method} {path} #{nth}: left behind {left:?}"
+        );
+        env.ms.clear_faults();
+        let again = create(&env, &["fail"]);
+        assert_eq!(
+            again.status.code(),
+            Some(0),
+            "{method} {path} #{nth} rerun: {}",
+            stderr(&again)
+        );
+    }
+}
+
+#[test]
+fn keep_on_failure_leaves_the_objects() {
+    let env = Env::new();
+    env.ms.inject(Fault::status(
+        "POST",
+        "/apis/apps/v1/namespaces/default/statefulsets",
+        1,
+        500,
+    ));
+    let out = create(&env, &["kept", "--keep-on-failure"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("--keep-on-failure: left in place:"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        env.ms
+            .labelled(SELECTOR_KEY, "kept")
+            .contains(&"ConfigMap/kmc-kept".to_string())
+    );
+}
+
+#[test]
+fn no_wait_returns_before_ready_and_timeout_exits_3() {
+    let env = Env::with(|c| c.sim.pod_ready_delay = Duration::from_secs(30));
+    let start = Instant::now();
+    let out = create(&env, &["quick", "--no-wait"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(start.elapsed() < Duration::from_secs(5));
+    assert!(
+        stderr(&out).contains("Control plane quick is starting at"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = create(&env, &["slow", "--timeout", "1s"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("timed out after 1s waiting for 1 ready replica(s) of StatefulSet/kmc-slow (0 ready; kmc-slow-0 Running)"), "{err}");
+    assert!(
+        !env.ms.labelled(SELECTOR_KEY, "slow").is_empty(),
+        "objects stay after a wait timeout"
+    );
+}
+
+#[test]
+fn warning_events_are_shown_with_a_hint() {
+    let env = Env::with(|c| {
+        c.sim.default_storage_class = false;
+        c.sim.pod_ready_delay = Duration::from_millis(800);
+    });
+    let out = create(&env, &["events"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("! PersistentVolumeClaim/etcd-data-kmc-events-etcd-0: ProvisioningFailed: no persistent volumes available for this claim and no storage class is set (the claim cannot be provisioned: pass --storage-class"), "{err}");
+}
+
+#[test]
+fn create_namespace_only_when_asked() {
+    let env = Env::new();
+    let out = create(&env, &["ns1", "-n", "fresh"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out)
+            .contains("namespace fresh does not exist; create it first or pass --create-namespace")
+    );
+    assert!(env.ms.labelled(SELECTOR_KEY, "ns1").is_empty());
+    let out = create(&env, &["ns1", "-n", "fresh", "--create-namespace"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let record = find(&env.ms.objects("configmaps"), "kmc-ns1").clone();
+    assert_eq!(record["metadata"]["namespace"], "fresh");
+    assert_eq!(record["data"]["createdNamespace"], "true");
+}
+
+#[test]
+fn kubectl_sees_the_objects_and_openssl_verifies_the_certificates() {
+    if std::process::Command::new("kubectl")
+        .arg("version")
+        .arg("--client")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var("K0SMOTRON_REQUIRE_KUBECTL").as_deref() != Ok("1"),
+            "kubectl required"
+        );
+        return;
+    }
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["create", "seen", "--key-algorithm", "rsa-2048"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let kubectl = |args: &[&str]| {
+        let out = std::process::Command::new("kubectl")
+            .arg("--kubeconfig")
+            .arg(&env.kubeconfig)
+            .arg("--cache-dir")
+            .arg(env.dir.path().join("cache"))
+            .args(args)
+            .env("HOME", env.dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "kubectl {args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    let names = kubectl(&[
+        "get",
+        "statefulsets,services,configmaps,secrets",
+        "-l",
+        "app.kubernetes.io/managed-by=k0smotron,k0smotron.io/cluster=seen",
+        "-o",
+        "name",
+    ]);
+    assert_eq!(names.lines().count(), 15, "{names}");
+    let component = kubectl(&[
+        "get",
+        "secret",
+        "seen-ca",
+        "-o",
+        "jsonpath={.metadata.labels.app\\.kubernetes\\.io/component} {.type}",
+    ]);
+    assert_eq!(component, "certificates cluster.x-k8s.io/secret");
+
+    let dir = env.dir.path();
+    let b64 = |jsonpath: &str, object: &str| {
+        use base64::Engine;
+        let text = kubectl(&["get", object, "-o", &format!("jsonpath={jsonpath}")]);
+        base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .unwrap()
+    };
+    std::fs::write(
+        dir.join("ca.crt"),
+        b64("{.data.tls\\.crt}", "secret/seen-ca"),
+    )
+    .unwrap();
+    let kubeconfig = String::from_utf8(b64("{.data.value}", "secret/seen-kubeconfig")).unwrap();
+    let client = kubeconfig
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("client-certificate-data: "))
+        .unwrap();
+    use base64::Engine;
+    std::fs::write(
+        dir.join("admin.crt"),
+        base64::engine::general_purpose::STANDARD
+            .decode(client)
+            .unwrap(),
+    )
+    .unwrap();
+    let verify = std::process::Command::new("openssl")
+        .args(["verify", "-CAfile"])
+        .arg(dir.join("ca.crt"))
+        .arg(dir.join("admin.crt"))
+        .output()
+        .unwrap();
+    assert!(
+        verify.status.success(),
+        "openssl verify: {}{}",
+        stdout(&verify),
+        stderr(&verify)
+    );
+    let subject = std::process::Command::new("openssl")
+        .args(["x509", "-noout", "-subject", "-in"])
+        .arg(dir.join("admin.crt"))
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&subject).contains("CN = admin, O = system:masters"),
+        "{}",
+        stdout(&subject)
+    );
+    let ca = std::process::Command::new("openssl")
+        .args(["x509", "-noout", "-subject", "-text", "-in"])
+        .arg(dir.join("ca.crt"))
+        .output()
+        .unwrap();
+    let text = stdout(&ca);
+    assert!(
+        text.contains("subject=CN = kubernetes")
+            && text.contains("CA:TRUE, pathlen:0")
+            && text.contains("rsaEncryption")
+            && text.contains("Public-Key: (2048 bit)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn bad_input_exits_2_without_a_request() {
+    let env = Env::new();
+    env.ms.reset_requests();
+    for (args, needle) in [
+        (&["Bad_Name"][..], "NAME \"Bad_Name\""),
+        (
+            &["x", "--replicas", "0"][..],
+            "--replicas / spec.replicas: 0 must be at least 1",
+        ),
+        (
+            &["x", "--storage", "kine", "--replicas", "2"][..],
+            "more than one replica needs --storage etcd",
+        ),
+        (&["x", "--api-port", "443"][..], "443 is not a node port"),
+        (&["x", "--version", "v1.36"][..], "--version / spec.version"),
+        (&["x", "-o", "json"][..], "--output: only with --dry-run"),
+        (
+            &["x", "-f", "/nonexistent.yaml"][..],
+            "-f /nonexistent.yaml",
+        ),
+    ] {
+        let out = create(&env, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
+    }
+    assert_eq!(env.ms.requests().total(), 0);
+}
+
+#[test]
+fn dry_run_needs_no_mothership() {
+    let home = tempfile::tempdir().unwrap();
+    let out = bare(home.path())
+        .args([
+            "create",
+            "demo",
+            "--dry-run",
+            "-o",
+            "json",
+            "--key-algorithm",
+            "ecdsa-p256",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 15);
+    assert_eq!(items[0]["metadata"]["name"], "kmc-demo");
+    assert!(
+        items
+            .iter()
+            .all(|i| i["metadata"]["ownerReferences"].is_null())
+    );
+}
+
+#[test]
+fn v1beta1_document_from_a_file() {
+    let env = Env::new();
+    let path = env.dir.path().join("old.yaml");
+    std::fs::write(&path, "apiVersion: k0smotron.io/v1beta1\nkind: Cluster\nmetadata: {name: legacy}\nspec:\n  kineDataSourceURL: postgres://db/k0s\n  replicas: 2\n").unwrap();
+    let out = create(&env, &["-f", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let cfg = k0s_yaml(&env, "legacy");
+    assert_eq!(
+        cfg["spec"]["storage"]["kine"]["dataSource"],
+        "postgres://db/k0s"
+    );
+}
