@@ -629,6 +629,28 @@ fn bad_input_exits_2_without_a_request() {
 }
 
 #[test]
+fn a_missing_manifests_reference_stops_before_writing() {
+    let env = Env::new();
+    env.ms.reset_requests();
+    let out = create(&env, &["refs", "--manifests", "addons"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("--manifests addons: no such object in namespace default"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        env.ms
+            .requests()
+            .requests
+            .iter()
+            .filter(|r| is_write(r))
+            .count(),
+        0
+    );
+}
+
+#[test]
 fn dry_run_needs_no_mothership() {
     let home = tempfile::tempdir().unwrap();
     let out = bare(home.path())

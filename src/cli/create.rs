@@ -208,11 +208,14 @@ fn start_keygen(
             now,
         )?;
         let keys = if etcd.is_some() { 8 } else { 5 };
-        ui.detail(&format!(
-            "generated {keys} {} keys and their certificates in {:.2}s",
-            alg.as_str(),
-            started.elapsed().as_secs_f64()
-        ));
+        ui.check(
+            crate::core::doctor::Status::Pass,
+            &format!(
+                "Generating certificates: {keys} {} keys ({} ms)",
+                alg.as_str(),
+                started.elapsed().as_millis()
+            ),
+        );
         Ok((pki, admin))
     })
 }
@@ -229,6 +232,12 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
         ));
     }
     let resolved = spec::resolve(options(&args, global)?).map_err(Failure::Usage)?;
+    if !args.dry_run {
+        ui.check(
+            crate::core::doctor::Status::Pass,
+            &format!("Validating: {}", summary(&resolved)),
+        );
+    }
     let keygen = start_keygen(&resolved, ui);
     let cli_version = env!("CARGO_PKG_VERSION");
     if args.dry_run {
@@ -307,6 +316,20 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
         names.statefulset()
     ));
     Ok(())
+}
+
+fn summary(r: &Resolved) -> String {
+    let storage = match &r.storage {
+        spec::Storage::Etcd { .. } => "etcd",
+        spec::Storage::Kine(spec::KineSource::Sqlite) => "kine (SQLite)",
+        spec::Storage::Kine(_) => "kine (external database)",
+    };
+    format!(
+        "{} replica(s), {}, {storage}, k0s {}",
+        r.replicas,
+        r.service_type.as_str(),
+        r.version
+    )
 }
 
 /// The namespace the user would get without -n, for deciding whether hints need `-n`.
