@@ -55,21 +55,29 @@ pub async fn access_reviews(conn: &Connection, perms: &[Permission]) -> Vec<Opti
     futures::future::join_all(asks).await
 }
 
-const DEFAULT_CLASS: &[&str] = &[
-    "storageclass.kubernetes.io/is-default-class",
-    "storageclass.beta.kubernetes.io/is-default-class",
-];
-
-pub async fn storage_classes(conn: &Connection) -> Result<Vec<StorageClassInfo>, MothershipError> {
-    let api: Api<StorageClass> = Api::all(conn.client.clone());
+/// LIST every object of a cluster-scoped kind, retried when the failure is transient.
+async fn list_all<K>(conn: &Connection) -> Result<Vec<K>, MothershipError>
+where
+    K: kube::Resource<DynamicType = ()> + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    let api: Api<K> = Api::all(conn.client.clone());
     let list = retry::safe(|| async {
         api.list(&ListParams::default())
             .await
             .map_err(|e| conn.translate(e))
     })
     .await?;
-    Ok(list
-        .items
+    Ok(list.items)
+}
+
+const DEFAULT_CLASS: &[&str] = &[
+    "storageclass.kubernetes.io/is-default-class",
+    "storageclass.beta.kubernetes.io/is-default-class",
+];
+
+pub async fn storage_classes(conn: &Connection) -> Result<Vec<StorageClassInfo>, MothershipError> {
+    Ok(list_all::<StorageClass>(conn)
+        .await?
         .into_iter()
         .map(|sc| {
             let is_default = sc.metadata.annotations.as_ref().is_some_and(|a| {
@@ -86,15 +94,8 @@ pub async fn storage_classes(conn: &Connection) -> Result<Vec<StorageClassInfo>,
 }
 
 pub async fn nodes(conn: &Connection) -> Result<Vec<NodeInfo>, MothershipError> {
-    let api: Api<Node> = Api::all(conn.client.clone());
-    let list = retry::safe(|| async {
-        api.list(&ListParams::default())
-            .await
-            .map_err(|e| conn.translate(e))
-    })
-    .await?;
-    Ok(list
-        .items
+    Ok(list_all::<Node>(conn)
+        .await?
         .into_iter()
         .map(|n| NodeInfo {
             name: n.metadata.name.unwrap_or_default(),

@@ -15,8 +15,10 @@ use futures::future::join_all;
 use k8s_openapi::NamespaceResourceScope;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service};
-use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams, Preconditions};
-use serde::de::DeserializeOwned;
+use kube::api::{
+    Api, ApiResource, DeleteParams, DynamicObject, ListParams, Patch, PatchParams, PostParams,
+    Preconditions,
+};
 use serde_json::json;
 
 use super::{Connection, MothershipError, probe};
@@ -87,18 +89,20 @@ where
     Api::namespaced(conn.client.clone(), ns)
 }
 
-/// The labels of `name`, if it exists.
-async fn labels_of<K>(
-    api: Api<K>,
-    name: String,
-) -> Result<Option<BTreeMap<String, String>>, kube::Error>
-where
-    K: kube::Resource + Clone + DeserializeOwned + Debug,
-{
-    Ok(api
-        .get_opt(&name)
-        .await?
-        .map(|o| o.meta().labels.clone().unwrap_or_default()))
+impl Kind {
+    /// The API for this kind in `ns` (namespaces are cluster-scoped).
+    fn api(self, conn: &Connection, ns: &str) -> Api<DynamicObject> {
+        let ar = match self {
+            Kind::ConfigMap => ApiResource::erase::<ConfigMap>(&()),
+            Kind::Secret => ApiResource::erase::<Secret>(&()),
+            Kind::Service => ApiResource::erase::<Service>(&()),
+            Kind::StatefulSet => ApiResource::erase::<StatefulSet>(&()),
+            Kind::Namespace => {
+                return Api::all_with(conn.client.clone(), &ApiResource::erase::<Namespace>(&()));
+            }
+        };
+        Api::namespaced_with(conn.client.clone(), ns, &ar)
+    }
 }
 
 /// Every name this control plane will use, by kind.
@@ -125,19 +129,18 @@ fn targets(r: &Resolved) -> Vec<(Kind, String)> {
     t
 }
 
+/// The labels of `kind/name`, if it exists.
 async fn target_labels(
     conn: &Connection,
     ns: &str,
     kind: Kind,
     name: String,
 ) -> Result<Option<BTreeMap<String, String>>, kube::Error> {
-    match kind {
-        Kind::ConfigMap => labels_of(typed::<ConfigMap>(conn, ns), name).await,
-        Kind::Secret => labels_of(typed::<Secret>(conn, ns), name).await,
-        Kind::Service => labels_of(typed::<Service>(conn, ns), name).await,
-        Kind::StatefulSet => labels_of(typed::<StatefulSet>(conn, ns), name).await,
-        Kind::Namespace => labels_of(Api::<Namespace>::all(conn.client.clone()), name).await,
-    }
+    Ok(kind
+        .api(conn, ns)
+        .get_opt(&name)
+        .await?
+        .map(|o| o.metadata.labels.unwrap_or_default()))
 }
 
 fn ours(labels: &BTreeMap<String, String>, name: &str) -> bool {
@@ -249,28 +252,33 @@ async fn wave1(conn: &Connection, r: &Resolved) -> Result<Facts, Failure> {
 }
 
 async fn create_object(conn: &Connection, ns: &str, o: &Object) -> Result<String, MothershipError> {
-    let uid = |m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta| {
-        m.uid.clone().unwrap_or_default()
-    };
-    let result = match o {
-        Object::ConfigMap(x) => typed::<ConfigMap>(conn, ns)
-            .create(&pp(), x)
-            .await
-            .map(|c| uid(&c.metadata)),
-        Object::Secret(x) => typed::<Secret>(conn, ns)
-            .create(&pp(), x)
-            .await
-            .map(|c| uid(&c.metadata)),
-        Object::Service(x) => typed::<Service>(conn, ns)
-            .create(&pp(), x)
-            .await
-            .map(|c| uid(&c.metadata)),
-        Object::StatefulSet(x) => typed::<StatefulSet>(conn, ns)
-            .create(&pp(), x.as_ref())
-            .await
-            .map(|c| uid(&c.metadata)),
-    };
-    result.map_err(|e| conn.translate(e))
+    let object: DynamicObject = serde_json::to_value(o)
+        .and_then(serde_json::from_value)
+        .expect("planned objects serialise");
+    let created = Kind::of(o)
+        .api(conn, ns)
+        .create(&pp(), &object)
+        .await
+        .map_err(|e| conn.translate(e))?;
+    Ok(created.metadata.uid.unwrap_or_default())
+}
+
+/// Note what a wave created in the ledger; the first failure, as a sentence.
+fn settle_wave(
+    objects: &[Object],
+    results: Vec<Result<String, MothershipError>>,
+    ledger: &mut Ledger,
+) -> Option<String> {
+    let mut first_error = None;
+    for (o, res) in objects.iter().zip(results) {
+        match res {
+            Ok(uid) => ledger.0.push((Kind::of(o), o.name().to_string(), uid)),
+            Err(e) => {
+                first_error.get_or_insert(write_failure(&o.describe(), &e));
+            }
+        }
+    }
+    first_error
 }
 
 fn write_failure(what: &str, e: &MothershipError) -> String {
@@ -459,15 +467,7 @@ async fn write_waves(
     };
     let creates = join_all(rest.objects.iter().map(|o| create_object(conn, ns, o)));
     let (patched, created) = tokio::join!(patches, creates);
-    let mut first_error = None;
-    for (o, res) in rest.objects.iter().zip(created) {
-        match res {
-            Ok(uid) => ledger.0.push((Kind::of(o), o.name().to_string(), uid)),
-            Err(e) => {
-                first_error.get_or_insert(write_failure(&o.describe(), &e));
-            }
-        }
-    }
+    let mut first_error = settle_wave(&rest.objects, created, ledger);
     for p in patched {
         if let Err(e) = p {
             first_error.get_or_insert(e);
@@ -482,15 +482,7 @@ async fn write_waves(
     // Wave 4: the StatefulSets, once everything they mount exists.
     let step = ui.step("Starting the control plane");
     let created = join_all(rest.statefulsets.iter().map(|o| create_object(conn, ns, o))).await;
-    let mut first_error = None;
-    for (o, res) in rest.statefulsets.iter().zip(created) {
-        match res {
-            Ok(uid) => ledger.0.push((Kind::of(o), o.name().to_string(), uid)),
-            Err(e) => {
-                first_error.get_or_insert(write_failure(&o.describe(), &e));
-            }
-        }
-    }
+    let first_error = settle_wave(&rest.statefulsets, created, ledger);
     if let Some(e) = first_error {
         step.failed("");
         return Err(Failure::Failed(e));
@@ -614,28 +606,7 @@ async fn rollback(conn: &Connection, r: &Resolved, ledger: &Ledger, ui: &Ui) {
             }),
             ..DeleteParams::background()
         };
-        let result = match kind {
-            Kind::ConfigMap => typed::<ConfigMap>(conn, ns)
-                .delete(name, &dp)
-                .await
-                .map(|_| ()),
-            Kind::Secret => typed::<Secret>(conn, ns)
-                .delete(name, &dp)
-                .await
-                .map(|_| ()),
-            Kind::Service => typed::<Service>(conn, ns)
-                .delete(name, &dp)
-                .await
-                .map(|_| ()),
-            Kind::StatefulSet => typed::<StatefulSet>(conn, ns)
-                .delete(name, &dp)
-                .await
-                .map(|_| ()),
-            Kind::Namespace => Api::<Namespace>::all(conn.client.clone())
-                .delete(name, &dp)
-                .await
-                .map(|_| ()),
-        };
+        let result = kind.api(conn, ns).delete(name, &dp).await.map(|_| ());
         match result {
             Ok(()) => {}
             Err(kube::Error::Api(s)) if s.code == 404 => {}

@@ -82,15 +82,6 @@ pub fn run(state: &mut State, pod: &Value, container: &str, argv: &[String]) -> 
     }
 }
 
-fn is_ready(pod: &Value) -> bool {
-    pod.pointer("/status/conditions")
-        .and_then(Value::as_array)
-        .is_some_and(|cs| {
-            cs.iter()
-                .any(|c| c["type"] == "Ready" && c["status"] == "True")
-        })
-}
-
 /// The k0s version a container runs, from its image tag (`v1.36.3-k0s.2` is `v1.36.3+k0s.2`).
 fn k0s_version(pod: &Value, container: &str) -> String {
     let image = pod
@@ -117,7 +108,7 @@ fn k0s(state: &mut State, pod: &Value, container: &str, args: &[String]) -> Exec
     match words.as_slice() {
         ["version"] => ExecOutput::ok(format!("{}\n", k0s_version(pod, container))),
         ["status", ..] => {
-            if !is_ready(pod) {
+            if !util::pod_ready(pod) {
                 return ExecOutput::fail(1, NOT_RUNNING);
             }
             ExecOutput::ok(format!(
@@ -220,7 +211,7 @@ fn token_create(state: &mut State, pod: &Value, container: &str, args: &[&str]) 
         Ok(d) => d,
         Err(e) => return ExecOutput::fail(1, format!("Error: {e}\n")),
     };
-    if !is_ready(pod) {
+    if !util::pod_ready(pod) {
         return ExecOutput::fail(1, NOT_RUNNING);
     }
     let config = k0s_config(state, pod, container);
@@ -269,7 +260,7 @@ fn token_list(state: &mut State, pod: &Value, args: &[&str]) -> ExecOutput {
     if let Err(e) = check_role(role) {
         return e;
     }
-    if !is_ready(pod) {
+    if !util::pod_ready(pod) {
         return ExecOutput::fail(1, NOT_RUNNING);
     }
     let key = control_plane(pod);
@@ -296,7 +287,7 @@ fn token_invalidate(state: &mut State, pod: &Value, ids: &[&str]) -> ExecOutput 
     if ids.is_empty() {
         return ExecOutput::fail(1, "Error: requires at least 1 arg(s), only received 0\n");
     }
-    if !is_ready(pod) {
+    if !util::pod_ready(pod) {
         return ExecOutput::fail(1, NOT_RUNNING);
     }
     let key = control_plane(pod);

@@ -161,44 +161,23 @@ impl Mothership {
     }
 
     pub fn requests(&self) -> RequestLog {
-        self.shared
-            .control
-            .lock()
-            .expect("control lock")
-            .log
-            .clone()
+        self.shared.control().log.clone()
     }
 
     pub fn reset_requests(&self) {
-        self.shared
-            .control
-            .lock()
-            .expect("control lock")
-            .log
-            .requests
-            .clear();
+        self.shared.control().log.requests.clear();
     }
 
     pub fn inject(&self, fault: Fault) {
-        self.shared
-            .control
-            .lock()
-            .expect("control lock")
-            .faults
-            .push(fault);
+        self.shared.control().faults.push(fault);
     }
 
     pub fn clear_faults(&self) {
-        self.shared
-            .control
-            .lock()
-            .expect("control lock")
-            .faults
-            .clear();
+        self.shared.control().faults.clear();
     }
 
     pub fn set_latency(&self, latency: Duration) {
-        self.shared.control.lock().expect("control lock").latency = latency;
+        self.shared.control().latency = latency;
     }
 
     /// Answer exec calls with `hook` first; `None` from it falls back to the k0s emulation.

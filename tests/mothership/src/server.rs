@@ -41,6 +41,10 @@ pub struct Shared {
 }
 
 impl Shared {
+    pub fn control(&self) -> std::sync::MutexGuard<'_, Control> {
+        self.control.lock().expect("control lock")
+    }
+
     /// Run `f` on the state, then start the timers its controllers asked for.
     pub fn with_state<T>(self: &Arc<Self>, f: impl FnOnce(&mut State) -> T) -> T {
         let (out, timers) = {
@@ -131,7 +135,7 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Outcome {
         return Ok(control_endpoint(&shared, &method, &path, req).await);
     }
     let (latency, fault, started) = {
-        let mut c = shared.control.lock().expect("control lock");
+        let mut c = shared.control();
         let started = *c.started.get_or_insert_with(std::time::Instant::now);
         (c.latency, c.check_faults(method.as_str(), &path), started)
     };
@@ -160,13 +164,7 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Outcome {
     };
     entry.status = outcome.as_ref().map(|r| r.status().as_u16()).unwrap_or(0);
     entry.end_ms = started.elapsed().as_millis() as u64;
-    shared
-        .control
-        .lock()
-        .expect("control lock")
-        .log
-        .requests
-        .push(entry);
+    shared.control().log.requests.push(entry);
     outcome
 }
 
@@ -650,17 +648,11 @@ async fn control_endpoint(
 ) -> Response<Body> {
     match (method.as_str(), path) {
         ("GET", "/_mothership/requests") => {
-            let log = shared.control.lock().expect("control lock").log.clone();
+            let log = shared.control().log.clone();
             json_response(200, &log.to_json())
         }
         ("DELETE", "/_mothership/requests") => {
-            shared
-                .control
-                .lock()
-                .expect("control lock")
-                .log
-                .requests
-                .clear();
+            shared.control().log.requests.clear();
             json_response(200, &json!({"total": 0}))
         }
         ("POST", "/_mothership/faults") => {
@@ -672,19 +664,14 @@ async fn control_endpoint(
             match serde_json::from_value::<Vec<Fault>>(list) {
                 Ok(faults) => {
                     let n = faults.len();
-                    shared
-                        .control
-                        .lock()
-                        .expect("control lock")
-                        .faults
-                        .extend(faults);
+                    shared.control().faults.extend(faults);
                     json_response(201, &json!({"added": n}))
                 }
                 Err(e) => error_response(&ApiError::bad_request(format!("invalid fault: {e}"))),
             }
         }
         ("DELETE", "/_mothership/faults") => {
-            shared.control.lock().expect("control lock").faults.clear();
+            shared.control().faults.clear();
             json_response(200, &json!({"faults": 0}))
         }
         _ => text_response(StatusCode::NOT_FOUND.as_u16(), "404 page not found\n"),

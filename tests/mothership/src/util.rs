@@ -120,3 +120,13 @@ pub fn controller_ref(owner: &Value) -> Value {
         "blockOwnerDeletion": true,
     })
 }
+
+/// Whether a pod's Ready condition is True.
+pub fn pod_ready(pod: &Value) -> bool {
+    pod.pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .is_some_and(|cs| {
+            cs.iter()
+                .any(|c| c["type"] == "Ready" && c["status"] == "True")
+        })
+}

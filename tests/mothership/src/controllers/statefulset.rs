@@ -8,15 +8,6 @@ use crate::state::{State, resource};
 use crate::store::DeleteOptions;
 use crate::util;
 
-fn is_ready(pod: &Value) -> bool {
-    pod.pointer("/status/conditions")
-        .and_then(Value::as_array)
-        .is_some_and(|cs| {
-            cs.iter()
-                .any(|c| c["type"] == "Ready" && c["status"] == "True")
-        })
-}
-
 fn ordinal(sts_name: &str, pod_name: &str) -> Option<i64> {
     pod_name
         .strip_prefix(sts_name)?
@@ -92,7 +83,7 @@ fn reconcile_one(state: &mut State, sts: &Value) -> bool {
         match existing {
             Some((_, p)) if util::is_deleting(p) => break,
             Some((_, p)) => {
-                if !parallel && !is_ready(p) {
+                if !parallel && !util::pod_ready(p) {
                     break;
                 }
             }
@@ -111,7 +102,7 @@ fn reconcile_one(state: &mut State, sts: &Value) -> bool {
 
     // Rolling update once every pod is Ready: replace the highest ordinal on an old revision.
     let all_ready =
-        by_ordinal.len() as i64 == replicas && by_ordinal.iter().all(|(_, p)| is_ready(p));
+        by_ordinal.len() as i64 == replicas && by_ordinal.iter().all(|(_, p)| util::pod_ready(p));
     if rolling && all_ready {
         let partition = spec
             .pointer("/updateStrategy/rollingUpdate/partition")
@@ -133,7 +124,7 @@ fn reconcile_one(state: &mut State, sts: &Value) -> bool {
 
     let pods: Vec<Value> = by_ordinal.into_iter().map(|(_, p)| p).collect();
     let count = |f: &dyn Fn(&Value) -> bool| pods.iter().filter(|p| f(p)).count();
-    let ready = count(&is_ready);
+    let ready = count(&util::pod_ready);
     let updated = count(&|p| {
         util::str_at(p, &["metadata", "labels", "controller-revision-hash"]) == Some(&revision)
     });
