@@ -485,6 +485,34 @@ fn create_namespace_only_when_asked() {
 }
 
 #[test]
+fn a_namespace_scoped_role_is_enough() {
+    let env = Env::new();
+    env.ms.add_user(mothership::User {
+        name: "team".into(),
+        token: "team-token".into(),
+        rules: Some(vec![
+            mothership::Rule::new(&["*"], &["*"]).in_namespaces(&["default"]),
+            mothership::Rule::new(&["get", "list"], &["nodes"]),
+        ]),
+    });
+    let kc = env.kubeconfig_for("team", "team-token");
+    let out = env
+        .cmd_with(&kc)
+        .args(["create", "scoped", "--key-algorithm", "ecdsa-p256"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let denied = env
+        .ms
+        .requests()
+        .requests
+        .iter()
+        .filter(|r| r.status == 403)
+        .count();
+    assert_eq!(denied, 1, "only the namespace read was refused");
+}
+
+#[test]
 fn kubectl_sees_the_objects_and_openssl_verifies_the_certificates() {
     if std::process::Command::new("kubectl")
         .arg("version")

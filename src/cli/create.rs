@@ -288,12 +288,7 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
             }
         }
     }
-    let ns_flag = if global.namespace.is_some() || resolved.namespace != conn_namespace_hint(global)
-    {
-        format!(" -n {}", resolved.namespace)
-    } else {
-        String::new()
-    };
+    let ns_flag = format!(" -n {}", resolved.namespace);
     ui.note(&format!(
         "Control plane {} {} at {endpoint}",
         resolved.name,
@@ -330,15 +325,6 @@ fn summary(r: &Resolved) -> String {
         r.service_type.as_str(),
         r.version
     )
-}
-
-/// The namespace the user would get without -n, for deciding whether hints need `-n`.
-fn conn_namespace_hint(global: &Global) -> String {
-    global
-        .target()
-        .ok()
-        .and_then(|t| mothership::configured_namespace(&t))
-        .unwrap_or_else(|| "default".into())
 }
 
 fn print_objects(objects: &[plan::Object], format: OutputFormat, ui: &Ui) -> Result<(), Failure> {

@@ -188,7 +188,13 @@ async fn wave1(conn: &Connection, r: &Resolved) -> Result<Facts, Failure> {
     );
     let (checks, namespace, nodes, ref_checks) = tokio::join!(checks, namespace, nodes, ref_checks);
 
-    let namespace_exists = namespace.map_err(|e| conn.translate(e))?.is_some();
+    // Reading namespaces is cluster-scoped; a namespace-scoped role may not. Then assume it
+    // exists: if it does not, the first write says so and the run is rolled back.
+    let namespace_exists = match namespace {
+        Ok(found) => found.is_some(),
+        Err(kube::Error::Api(s)) if s.code == 403 => true,
+        Err(e) => return Err(conn.translate(e).into()),
+    };
     if namespace_exists {
         let mut existing_ours = Vec::new();
         for ((kind, name), found) in targets.iter().zip(checks) {
@@ -402,10 +408,16 @@ async fn write_waves(
             s.metadata.uid.clone().unwrap_or_default(),
         ));
     }
-    let record_uid = rec.map_err(|e| {
-        let msg = write_failure(&format!("ConfigMap/{}", names.record()), &conn.translate(e));
-        Failure::Failed(msg)
-    })?;
+    let record_uid = match rec {
+        Ok(uid) => uid,
+        Err(e) => {
+            step.failed("");
+            return Err(Failure::Failed(write_failure(
+                &format!("ConfigMap/{}", names.record()),
+                &conn.translate(e),
+            )));
+        }
+    };
     let mut svc = match svc {
         Ok(s) => s,
         Err(e) => {
