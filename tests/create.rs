@@ -365,6 +365,7 @@ fn a_foreign_object_with_a_colliding_name_is_left_alone() {
 
 #[test]
 fn a_failure_at_every_write_position_leaves_nothing_and_a_rerun_succeeds() {
+    // All 17 writes of an etcd control plane: 2 in wave 2, 13 in wave 3, 2 in wave 4.
     let positions: Vec<(&str, &str, u32)> = vec![
         ("POST", "/api/v1/namespaces/default/configmaps", 1),
         ("POST", "/api/v1/namespaces/default/services", 1),
@@ -375,7 +376,12 @@ fn a_failure_at_every_write_position_leaves_nothing_and_a_rerun_succeeds() {
             1,
         ),
         ("POST", "/api/v1/namespaces/default/secrets", 1),
+        ("POST", "/api/v1/namespaces/default/secrets", 2),
+        ("POST", "/api/v1/namespaces/default/secrets", 3),
         ("POST", "/api/v1/namespaces/default/secrets", 4),
+        ("POST", "/api/v1/namespaces/default/secrets", 5),
+        ("POST", "/api/v1/namespaces/default/secrets", 6),
+        ("POST", "/api/v1/namespaces/default/secrets", 7),
         ("POST", "/api/v1/namespaces/default/secrets", 8),
         ("POST", "/api/v1/namespaces/default/configmaps", 2),
         ("POST", "/api/v1/namespaces/default/configmaps", 3),
@@ -383,6 +389,7 @@ fn a_failure_at_every_write_position_leaves_nothing_and_a_rerun_succeeds() {
         ("POST", "/apis/apps/v1/namespaces/default/statefulsets", 1),
         ("POST", "/apis/apps/v1/namespaces/default/statefulsets", 2),
     ];
+    assert_eq!(positions.len(), 17);
     for (method, path, nth) in positions {
         let env = Env::new();
         env.ms.inject(Fault::status(method, path, nth, 500));

@@ -217,8 +217,10 @@ async fn wave1(conn: &Connection, r: &Resolved) -> Result<Facts, Failure> {
             .any(|o| o == &format!("ConfigMap/{}", Names::new(&r.name).record()))
         {
             return Err(Failure::Failed(format!(
-                "control plane {} already exists in namespace {ns}; change it with `k0smotron upgrade` or `k0smotron scale`, or remove it with `k0smotron delete {}`",
-                r.name, r.name
+                "control plane {} already exists in namespace {ns}; change it with `k0smotron upgrade` or `k0smotron scale`, or remove it with `k0smotron delete {}` (until those commands land: `kubectl -n {ns} delete statefulsets,services,configmaps,secrets,persistentvolumeclaims -l {}`)",
+                r.name,
+                r.name,
+                naming::selector(&r.name)
             )));
         }
         if !existing_ours.is_empty() {
