@@ -8,7 +8,6 @@
 //! A failure removes what this run wrote, newest first, unless told to keep it.
 
 use std::collections::BTreeMap;
-use std::fmt::Debug;
 use std::time::{Duration, Instant};
 
 use futures::future::join_all;
@@ -64,6 +63,20 @@ impl Kind {
             Kind::Namespace => "Namespace",
         }
     }
+
+    /// The API for this kind in `ns` (namespaces are cluster-scoped).
+    fn api(self, conn: &Connection, ns: &str) -> Api<DynamicObject> {
+        let ar = match self {
+            Kind::ConfigMap => ApiResource::erase::<ConfigMap>(&()),
+            Kind::Secret => ApiResource::erase::<Secret>(&()),
+            Kind::Service => ApiResource::erase::<Service>(&()),
+            Kind::StatefulSet => ApiResource::erase::<StatefulSet>(&()),
+            Kind::Namespace => {
+                return Api::all_with(conn.client.clone(), &ApiResource::erase::<Namespace>(&()));
+            }
+        };
+        Api::namespaced_with(conn.client.clone(), ns, &ar)
+    }
 }
 
 /// What this run created, to undo newest first.
@@ -87,22 +100,6 @@ where
     K: kube::Resource<Scope = NamespaceResourceScope, DynamicType = ()>,
 {
     Api::namespaced(conn.client.clone(), ns)
-}
-
-impl Kind {
-    /// The API for this kind in `ns` (namespaces are cluster-scoped).
-    fn api(self, conn: &Connection, ns: &str) -> Api<DynamicObject> {
-        let ar = match self {
-            Kind::ConfigMap => ApiResource::erase::<ConfigMap>(&()),
-            Kind::Secret => ApiResource::erase::<Secret>(&()),
-            Kind::Service => ApiResource::erase::<Service>(&()),
-            Kind::StatefulSet => ApiResource::erase::<StatefulSet>(&()),
-            Kind::Namespace => {
-                return Api::all_with(conn.client.clone(), &ApiResource::erase::<Namespace>(&()));
-            }
-        };
-        Api::namespaced_with(conn.client.clone(), ns, &ar)
-    }
 }
 
 /// Every name this control plane will use, by kind.
