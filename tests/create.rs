@@ -38,6 +38,16 @@ fn is_write(r: &LoggedRequest) -> bool {
     matches!(r.verb.as_str(), "create" | "patch" | "update" | "delete")
 }
 
+/// Requests that changed something, since the log was last reset.
+fn writes(env: &Env) -> usize {
+    env.ms
+        .requests()
+        .requests
+        .iter()
+        .filter(|r| is_write(r))
+        .count()
+}
+
 #[test]
 fn node_port_control_plane_end_to_end() {
     let env = Env::new();
@@ -318,15 +328,7 @@ fn existing_control_plane_gets_a_hint_and_no_write() {
             && err.contains("delete"),
         "{err}"
     );
-    assert_eq!(
-        env.ms
-            .requests()
-            .requests
-            .iter()
-            .filter(|r| is_write(r))
-            .count(),
-        0
-    );
+    assert_eq!(writes(&env), 0);
 }
 
 #[test]
@@ -351,16 +353,7 @@ fn a_foreign_object_with_a_colliding_name_is_left_alone() {
     assert!(err.contains("ConfigMap/kmc-victim-config already exists in namespace default and does not belong to control plane victim"), "{err}");
     let after = find(&env.ms.objects("configmaps"), "kmc-victim-config").clone();
     assert_eq!(after, before, "untouched");
-    assert_eq!(
-        env.ms
-            .requests()
-            .requests
-            .iter()
-            .filter(|r| is_write(r))
-            .count(),
-        0,
-        "nothing written"
-    );
+    assert_eq!(writes(&env), 0, "nothing written");
 }
 
 #[test]
@@ -674,15 +667,7 @@ fn a_missing_manifests_reference_stops_before_writing() {
         "{}",
         stderr(&out)
     );
-    assert_eq!(
-        env.ms
-            .requests()
-            .requests
-            .iter()
-            .filter(|r| is_write(r))
-            .count(),
-        0
-    );
+    assert_eq!(writes(&env), 0);
 }
 
 #[test]

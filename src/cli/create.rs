@@ -258,7 +258,17 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
         "Creating control plane {} in namespace {} (k0s {})",
         resolved.name, resolved.namespace, resolved.version
     ));
-    let written = write::write(&conn, &resolved, keygen, &opts, ui, cli_version).await?;
+    let written = write::write(
+        &write::Run {
+            conn: &conn,
+            resolved: &resolved,
+            opts: &opts,
+            ui,
+            cli_version,
+        },
+        keygen,
+    )
+    .await?;
     for w in &written.warnings {
         ui.check(crate::core::doctor::Status::Warn, w);
     }

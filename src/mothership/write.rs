@@ -290,15 +290,21 @@ fn write_failure(what: &str, e: &MothershipError) -> String {
     format!("writing {what} failed: {e}")
 }
 
+/// One `create` run: where it writes, what, and how.
+pub struct Run<'a> {
+    pub conn: &'a Connection,
+    pub resolved: &'a Resolved,
+    pub opts: &'a WriteOptions,
+    pub ui: &'a Ui,
+    pub cli_version: &'a str,
+}
+
 /// Write everything. `pki` is the key generation started before any request.
 pub async fn write(
-    conn: &Connection,
-    r: &Resolved,
+    run: &Run<'_>,
     pki: tokio::task::JoinHandle<Result<(Pki, CertPair), String>>,
-    opts: &WriteOptions,
-    ui: &Ui,
-    cli_version: &str,
 ) -> Result<Written, Failure> {
+    let (conn, r, opts, ui) = (run.conn, run.resolved, run.opts, run.ui);
     let step = ui.step("Checking names and references");
     let facts = match wave1(conn, r).await {
         Ok(f) => f,
@@ -313,7 +319,7 @@ pub async fn write(
         r.namespace
     ));
     let mut ledger = Ledger::default();
-    let result = write_waves(conn, r, pki, opts, ui, cli_version, facts, &mut ledger).await;
+    let result = write_waves(run, pki, facts, &mut ledger).await;
     match result {
         Ok(w) => Ok(w),
         Err(e) => {
@@ -339,17 +345,14 @@ pub async fn write(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn write_waves(
-    conn: &Connection,
-    r: &Resolved,
+    run: &Run<'_>,
     pki: tokio::task::JoinHandle<Result<(Pki, CertPair), String>>,
-    opts: &WriteOptions,
-    ui: &Ui,
-    cli_version: &str,
     facts: Facts,
     ledger: &mut Ledger,
 ) -> Result<Written, Failure> {
+    let (conn, r, opts, ui, cli_version) =
+        (run.conn, run.resolved, run.opts, run.ui, run.cli_version);
     let ns = r.namespace.as_str();
     let names = Names::new(&r.name);
     if !facts.namespace_exists {
