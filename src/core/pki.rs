@@ -102,7 +102,6 @@ pub struct CertPair {
     pub key_pem: String,
 }
 
-const DAY: Duration = Duration::from_secs(86400);
 /// CAPI backdates certificates by five minutes against clock skew.
 const BACKDATE: Duration = Duration::from_secs(300);
 pub const CA_VALIDITY: Duration = Duration::from_secs(3650 * 86400);
@@ -320,14 +319,13 @@ pub fn client_cert(
     leaf(&spec, &key, ca, now)
 }
 
-/// One day, for callers that count validity in days.
-pub fn days(n: u64) -> Duration {
-    DAY * n as u32
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn days(n: u64) -> Duration {
+        Duration::from_secs(86400 * n)
+    }
 
     fn now() -> OffsetDateTime {
         OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap()

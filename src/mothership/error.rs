@@ -39,15 +39,6 @@ impl MothershipError {
             _ => false,
         }
     }
-
-    pub fn status_code(&self) -> Option<u16> {
-        match self {
-            MothershipError::Unauthorized { .. } => Some(401),
-            MothershipError::Forbidden { .. } => Some(403),
-            MothershipError::Api { code, .. } => Some(*code),
-            _ => None,
-        }
-    }
 }
 
 /// Where the failed request was going, to word the error.
@@ -163,7 +154,8 @@ fn rbac_rule(message: &str) -> Option<String> {
     ))
 }
 
-fn chain(err: &dyn std::error::Error) -> Vec<String> {
+/// The messages of an error and its sources, without repeats.
+pub(crate) fn chain(err: &dyn std::error::Error) -> Vec<String> {
     let mut out = vec![err.to_string()];
     let mut cur = err.source();
     while let Some(e) = cur {

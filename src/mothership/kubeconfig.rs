@@ -42,22 +42,9 @@ fn read(path: &PathBuf) -> Result<Kubeconfig, Failure> {
         Failure::Failed(format!(
             "cannot read kubeconfig {}: {}",
             path.display(),
-            error_chain(&e)
+            super::error::chain(&e).join(": ")
         ))
     })
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut cur = e.source();
-    while let Some(s) = cur {
-        let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        cur = s.source();
-    }
-    parts.join(": ")
 }
 
 /// `explicit` is `--kubeconfig`; `env` is the value of `KUBECONFIG`; `home` the user's home.

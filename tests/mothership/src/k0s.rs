@@ -276,7 +276,9 @@ fn token_list(state: &mut State, pod: &Value, args: &[&str]) -> ExecOutput {
             [
                 t.id.clone(),
                 t.role.clone(),
-                t.expires.map(rfc3339).unwrap_or_default(),
+                t.expires
+                    .map(|e| util::rfc3339(e.into()))
+                    .unwrap_or_default(),
             ]
         })
         .collect();
@@ -325,13 +327,6 @@ fn table(header: &[&str; 3], rows: &[[String; 3]]) -> String {
         out.push_str(&line([&r[0], &r[1], &r[2]]));
     }
     out
-}
-
-fn rfc3339(t: SystemTime) -> String {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-    time::OffsetDateTime::from(t)
-        .format(&fmt)
-        .unwrap_or_default()
 }
 
 fn random_string(len: usize) -> String {

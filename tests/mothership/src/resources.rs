@@ -49,14 +49,8 @@ impl Resource {
             format!("{}/{}", self.group, self.version)
         }
     }
-    pub fn group_version(&self) -> (&'static str, &'static str) {
-        (self.group, self.version)
-    }
     pub fn list_kind(&self) -> String {
         format!("{}List", self.kind)
-    }
-    pub fn is_stored(&self) -> bool {
-        self.name_rule != NameRule::None
     }
     pub fn has_subresource(&self, sub: &str) -> bool {
         self.subresources.iter().any(|(name, _, _)| *name == sub)
@@ -230,10 +224,6 @@ pub fn find(group: &str, version: &str, plural: &str) -> Option<&'static Resourc
     RESOURCES
         .iter()
         .find(|r| r.group == group && r.version == version && r.plural == plural)
-}
-
-pub fn by_kind(kind: &str) -> Option<&'static Resource> {
-    RESOURCES.iter().find(|r| r.kind == kind)
 }
 
 pub fn in_group_version(group: &str, version: &str) -> Vec<&'static Resource> {

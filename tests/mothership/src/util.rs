@@ -4,8 +4,13 @@ use rand::RngExt;
 use serde_json::{Map, Value, json};
 
 pub fn now() -> String {
+    rfc3339(time::OffsetDateTime::now_utc())
+}
+
+/// RFC 3339 in UTC to the second, as the API server writes timestamps.
+pub fn rfc3339(t: time::OffsetDateTime) -> String {
     let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-    time::OffsetDateTime::now_utc()
+    t.to_offset(time::UtcOffset::UTC)
         .format(&fmt)
         .expect("timestamp format")
 }
