@@ -1,4 +1,4 @@
-//! Failures and the exit codes they map to (PRODUCT.md section 1).
+//! Failures and the exit codes they map to.
 
 /// A failure a command reports; the variant decides the exit code.
 #[derive(Debug, thiserror::Error)]
@@ -25,11 +25,5 @@ impl Failure {
             Failure::TimedOut(_) => 3,
             Failure::Reported(code) => *code,
         }
-    }
-}
-
-impl From<crate::mothership::MothershipError> for Failure {
-    fn from(e: crate::mothership::MothershipError) -> Self {
-        Failure::Failed(e.to_string())
     }
 }

@@ -2,6 +2,8 @@
 
 use kube::core::Status;
 
+use crate::error::Failure;
+
 /// Why a request to the mothership failed.
 #[derive(Debug, thiserror::Error)]
 pub enum MothershipError {
@@ -27,6 +29,13 @@ pub enum MothershipError {
     Dropped { url: String, cause: String },
     #[error("request to the mothership at {url} failed: {cause}")]
     Other { url: String, cause: String },
+}
+
+/// A request that failed fails the command (exit 1), with the sentence as the message.
+impl From<MothershipError> for Failure {
+    fn from(e: MothershipError) -> Self {
+        Failure::Failed(e.to_string())
+    }
 }
 
 impl MothershipError {

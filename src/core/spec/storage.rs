@@ -1,0 +1,184 @@
+//! Where the control plane keeps its state: etcd beside it or kine (SQLite or an external
+//! database), and the controller's data volume.
+
+use super::resources::check_quantity;
+use super::{CreateOptions, DEFAULT_ETCD_IMAGE, DEFAULT_SIZE, KineSource, Persistence, Storage};
+use crate::core::cluster::ClusterSpec;
+use crate::core::naming;
+
+/// Flags, then the document, then etcd.
+pub fn resolve(o: &CreateOptions, spec: &ClusterSpec) -> Result<Storage, String> {
+    let doc_storage = spec.storage.clone().unwrap_or_default();
+    let kine_flags = o.datasource.is_some() || o.datasource_secret.is_some();
+    let storage_type = o
+        .storage
+        .clone()
+        .or(doc_storage.type_.clone())
+        .unwrap_or_else(|| {
+            if kine_flags {
+                "kine".into()
+            } else {
+                "etcd".into()
+            }
+        });
+    if o.datasource.is_some() && o.datasource_secret.is_some() {
+        return Err("--datasource and --datasource-secret are mutually exclusive".into());
+    }
+    match storage_type.as_str() {
+        "etcd" => {
+            if kine_flags {
+                return Err("--datasource and --datasource-secret need --storage kine".into());
+            }
+            let etcd = doc_storage.etcd.clone().unwrap_or_default();
+            let persistence = etcd.persistence.clone().unwrap_or_default();
+            let size = o
+                .etcd_size
+                .clone()
+                .or(persistence.size)
+                .unwrap_or_else(|| DEFAULT_SIZE.to_string());
+            check_quantity(&size, "--etcd-size / spec.storage.etcd.persistence.size")?;
+            check_etcd_args(&etcd.args)?;
+            Ok(Storage::Etcd {
+                image: etcd.image.unwrap_or_else(|| DEFAULT_ETCD_IMAGE.to_string()),
+                size,
+                storage_class: o.storage_class.clone().or(persistence.storage_class),
+                args: etcd.args,
+                auto_delete: etcd.auto_delete_pvcs.unwrap_or(false),
+            })
+        }
+        "kine" => {
+            if o.etcd_size.is_some() {
+                return Err("--etcd-size needs --storage etcd".into());
+            }
+            let kine = doc_storage.kine.clone().unwrap_or_default();
+            let source = if let Some(url) = &o.datasource {
+                KineSource::Url(url.clone())
+            } else if let Some(secret) = &o.datasource_secret {
+                KineSource::Secret(secret.clone())
+            } else if let Some(url) = kine.data_source_url {
+                KineSource::Url(url)
+            } else if let Some(secret) = kine.data_source_secret_name {
+                KineSource::Secret(secret)
+            } else {
+                KineSource::Sqlite
+            };
+            match &source {
+                KineSource::Url(url) if !url.contains("://") => {
+                    return Err(format!(
+                        "--datasource {url:?}: must be a kine data source URL such as postgres://user:pass@host/db or mysql://..."
+                    ));
+                }
+                KineSource::Secret(s) => {
+                    naming::check_label(s).map_err(|r| format!("--datasource-secret {s:?}: {r}"))?
+                }
+                _ => {}
+            }
+            Ok(Storage::Kine(source))
+        }
+        other => Err(format!(
+            "--storage / spec.storage.type {other:?}: must be etcd or kine"
+        )),
+    }
+}
+
+/// Settings the etcd container already passes through its environment: etcd refuses to
+/// start when a variable and the same flag are both given.
+const ETCD_ENV_FLAGS: [&str; 2] = ["--initial-cluster", "--initial-cluster-state"];
+
+fn check_etcd_args(args: &[String]) -> Result<(), String> {
+    for arg in args {
+        let flag = arg.split('=').next().unwrap_or_default();
+        if ETCD_ENV_FLAGS.contains(&flag) {
+            return Err(format!(
+                "spec.storage.etcd.args {arg:?}: k0smotron sets {flag} itself (from the member count)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// SQLite holds one writer: more replicas need etcd or an external database.
+pub fn check_replicas(storage: &Storage, replicas: i32) -> Result<(), String> {
+    let single_writer = matches!(storage, Storage::Kine(KineSource::Sqlite))
+        || matches!(storage, Storage::Kine(KineSource::Url(u)) if u.starts_with("sqlite:"));
+    if replicas > 1 && single_writer {
+        return Err(format!(
+            "--replicas {replicas}: more than one replica needs --storage etcd or an external database (--datasource / --datasource-secret); SQLite holds one writer"
+        ));
+    }
+    Ok(())
+}
+
+/// Every derived name must stay a valid label; etcd adds the longest suffix.
+pub fn check_name_length(name: &str, storage: &Storage) -> Result<(), String> {
+    let max = naming::max_name_len(matches!(storage, Storage::Etcd { .. }));
+    if name.len() > max {
+        return Err(format!(
+            "NAME {name:?}: must be at most {max} characters with {} storage, so that every derived name and the StatefulSet revision labels stay within 63",
+            if max == naming::max_name_len(true) {
+                "etcd"
+            } else {
+                "kine"
+            }
+        ));
+    }
+
+    Ok(())
+}
+
+/// The controller's data volume: emptyDir, hostPath or a claim per replica.
+pub fn persistence(o: &CreateOptions, spec: &ClusterSpec) -> Result<Persistence, String> {
+    let doc_persistence = spec.persistence.clone().unwrap_or_default();
+    let persistence_type = o
+        .persistence
+        .clone()
+        .or(doc_persistence.type_.clone())
+        .unwrap_or_else(|| "emptyDir".into());
+    if o.host_path.is_some() && persistence_type != "hostPath" {
+        return Err("--host-path needs --persistence hostPath".into());
+    }
+    if o.persistence_size.is_some() && persistence_type != "pvc" {
+        return Err("--persistence-size needs --persistence pvc".into());
+    }
+    match persistence_type.as_str() {
+        "emptyDir" => Ok(Persistence::EmptyDir),
+        "hostPath" => {
+            let path = o
+                .host_path
+                .clone()
+                .or(doc_persistence.host_path.clone())
+                .ok_or("--persistence hostPath needs --host-path PATH")?;
+            if !path.starts_with('/') {
+                return Err(format!("--host-path {path:?}: must be an absolute path"));
+            }
+            Ok(Persistence::HostPath(path))
+        }
+        "pvc" => {
+            let claim = doc_persistence
+                .persistent_volume_claim
+                .clone()
+                .unwrap_or_default();
+            let claim_spec = claim.spec.unwrap_or_default();
+            let doc_size = claim_spec
+                .resources
+                .as_ref()
+                .and_then(|r| r.requests.as_ref())
+                .and_then(|r| r.get("storage"))
+                .map(|q| q.0.clone());
+            let size = o
+                .persistence_size
+                .clone()
+                .or(doc_size)
+                .unwrap_or_else(|| DEFAULT_SIZE.to_string());
+            check_quantity(&size, "--persistence-size")?;
+            Ok(Persistence::Pvc {
+                size,
+                storage_class: o.storage_class.clone().or(claim_spec.storage_class_name),
+                auto_delete: doc_persistence.auto_delete_pvcs.unwrap_or(false),
+            })
+        }
+        other => Err(format!(
+            "--persistence / spec.persistence.type {other:?}: must be emptyDir, hostPath or pvc"
+        )),
+    }
+}

@@ -1,0 +1,398 @@
+//! Writing a planned control plane to the mothership in four sequential waves:
+//! 1. reads: every target name (collisions), the namespace, node addresses, referenced
+//!    Secrets and ConfigMaps;
+//! 2. the record and the Service (its allocations feed the configuration);
+//! 3. everything else at once, plus the patches that finish the record and the Service;
+//! 4. the StatefulSets.
+//!
+//! A failure removes what this run wrote, newest first, unless told to keep it.
+
+mod checks;
+mod exposure;
+mod rollback;
+
+use std::time::Duration;
+
+use futures::future::join_all;
+use k8s_openapi::NamespaceResourceScope;
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Secret, Service};
+use kube::api::{Api, ApiResource, DynamicObject, Patch, PatchParams, PostParams};
+use serde_json::json;
+
+use self::checks::{Facts, targets, wave1};
+use self::exposure::{exposure_from, wait_for_load_balancer};
+use self::rollback::rollback;
+use super::{Connection, MothershipError};
+use crate::core::naming::{self, Names};
+use crate::core::pki::{CertPair, Pki};
+use crate::core::plan::{self, Exposure, Object, Rest};
+use crate::core::spec::{Resolved, ServiceType};
+use crate::error::Failure;
+use crate::ui::Ui;
+
+const FIELD_MANAGER: &str = "k0smotron";
+
+pub struct WriteOptions {
+    pub keep_on_failure: bool,
+    pub create_namespace: bool,
+    pub lb_timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    ConfigMap,
+    Secret,
+    Service,
+    StatefulSet,
+    Namespace,
+}
+
+impl Kind {
+    fn of(o: &Object) -> Kind {
+        match o {
+            Object::ConfigMap(_) => Kind::ConfigMap,
+            Object::Secret(_) => Kind::Secret,
+            Object::Service(_) => Kind::Service,
+            Object::StatefulSet(_) => Kind::StatefulSet,
+        }
+    }
+    fn name(self) -> &'static str {
+        match self {
+            Kind::ConfigMap => "ConfigMap",
+            Kind::Secret => "Secret",
+            Kind::Service => "Service",
+            Kind::StatefulSet => "StatefulSet",
+            Kind::Namespace => "Namespace",
+        }
+    }
+
+    /// The API for this kind in `ns` (namespaces are cluster-scoped).
+    fn api(self, conn: &Connection, ns: &str) -> Api<DynamicObject> {
+        let ar = match self {
+            Kind::ConfigMap => ApiResource::erase::<ConfigMap>(&()),
+            Kind::Secret => ApiResource::erase::<Secret>(&()),
+            Kind::Service => ApiResource::erase::<Service>(&()),
+            Kind::StatefulSet => ApiResource::erase::<StatefulSet>(&()),
+            Kind::Namespace => {
+                return Api::all_with(conn.client.clone(), &ApiResource::erase::<Namespace>(&()));
+            }
+        };
+        Api::namespaced_with(conn.client.clone(), ns, &ar)
+    }
+}
+
+/// What this run created, to undo newest first.
+#[derive(Default)]
+struct Ledger(Vec<(Kind, String, String)>);
+
+pub struct Written {
+    pub exposure: Exposure,
+    pub warnings: Vec<String>,
+}
+
+fn pp() -> PostParams {
+    PostParams {
+        field_manager: Some(FIELD_MANAGER.into()),
+        ..Default::default()
+    }
+}
+
+fn typed<K>(conn: &Connection, ns: &str) -> Api<K>
+where
+    K: kube::Resource<Scope = NamespaceResourceScope, DynamicType = ()>,
+{
+    Api::namespaced(conn.client.clone(), ns)
+}
+
+async fn create_object(conn: &Connection, ns: &str, o: &Object) -> Result<String, MothershipError> {
+    let object: DynamicObject = serde_json::to_value(o)
+        .and_then(serde_json::from_value)
+        .expect("planned objects serialise");
+    let created = Kind::of(o)
+        .api(conn, ns)
+        .create(&pp(), &object)
+        .await
+        .map_err(|e| conn.translate(e))?;
+    Ok(created.metadata.uid.unwrap_or_default())
+}
+
+/// Note what a wave created in the ledger; the first failure, as a sentence.
+fn settle_wave(
+    objects: &[Object],
+    results: Vec<Result<String, MothershipError>>,
+    ledger: &mut Ledger,
+) -> Option<String> {
+    let mut first_error = None;
+    for (o, res) in objects.iter().zip(results) {
+        match res {
+            Ok(uid) => ledger.0.push((Kind::of(o), o.name().to_string(), uid)),
+            Err(e) => {
+                first_error.get_or_insert(write_failure(&o.describe(), &e));
+            }
+        }
+    }
+    first_error
+}
+
+fn write_failure(what: &str, e: &MothershipError) -> String {
+    format!("writing {what} failed: {e}")
+}
+
+/// One `create` run: where it writes, what, and how.
+pub struct Run<'a> {
+    pub conn: &'a Connection,
+    pub resolved: &'a Resolved,
+    pub opts: &'a WriteOptions,
+    pub ui: &'a Ui,
+    pub cli_version: &'a str,
+}
+
+/// Write everything. `pki` is the key generation started before any request.
+pub async fn write(run: &Run<'_>, pki: Keys) -> Result<Written, Failure> {
+    let (conn, r, opts, ui) = (run.conn, run.resolved, run.opts, run.ui);
+    let step = ui.step("Checking names and references");
+    let facts = match wave1(conn, r).await {
+        Ok(f) => f,
+        Err(e) => {
+            step.failed("stopped before writing anything");
+            return Err(e);
+        }
+    };
+    step.done(&format!(
+        "{} names free in namespace {}",
+        targets(r).len(),
+        r.namespace
+    ));
+    let mut ledger = Ledger::default();
+    let result = write_waves(run, pki, facts, &mut ledger).await;
+    match result {
+        Ok(w) => Ok(w),
+        Err(e) => {
+            if opts.keep_on_failure {
+                let kept: Vec<String> = ledger
+                    .0
+                    .iter()
+                    .map(|(k, n, _)| format!("{}/{n}", k.name()))
+                    .collect();
+                ui.note(&format!(
+                    "--keep-on-failure: left in place: {}",
+                    if kept.is_empty() {
+                        "nothing".into()
+                    } else {
+                        kept.join(", ")
+                    }
+                ));
+            } else {
+                rollback(conn, r, &ledger, ui).await;
+            }
+            Err(e)
+        }
+    }
+}
+
+type Keys = tokio::task::JoinHandle<Result<(Pki, CertPair), String>>;
+
+/// Waves 2 to 4, each a function of its own; every object created goes into the ledger.
+async fn write_waves(
+    run: &Run<'_>,
+    keys: Keys,
+    facts: Facts,
+    ledger: &mut Ledger,
+) -> Result<Written, Failure> {
+    if !facts.namespace_exists {
+        create_namespace(run, ledger).await?;
+    }
+    let step = run.ui.step("Exposing the control plane");
+    let (record_uid, service) = match record_and_service(run, &facts, ledger).await {
+        Ok(written) => written,
+        Err(e) => {
+            step.failed("");
+            return Err(e);
+        }
+    };
+    let r = run.resolved;
+    let service = if r.service_type == ServiceType::LoadBalancer && r.external_address.is_none() {
+        wait_for_load_balancer(run.conn, r, &step, run.opts.lb_timeout).await?
+    } else {
+        service
+    };
+    let exposure = exposure_from(r, &service, facts.node_address.as_deref())?;
+    let mut warnings = Vec::new();
+    if r.service_type == ServiceType::ClusterIp {
+        warnings.push(format!(
+            "{} is a ClusterIP address: only pods in the mothership can reach it",
+            exposure.endpoint()
+        ));
+    }
+    step.done(&exposure.endpoint());
+
+    // Keys were generated meanwhile.
+    let (pki, admin) = keys
+        .await
+        .map_err(|e| Failure::Failed(format!("key generation stopped: {e}")))?
+        .map_err(|e| Failure::Failed(format!("key generation failed: {e}")))?;
+    let names = Names::new(&r.name);
+    let owner = plan::owner_reference(&names.record(), &record_uid);
+    let rest = plan::rest(r, &exposure, &pki, &admin, Some(&owner));
+    configuration(run, &exposure, &owner, &rest, ledger).await?;
+    statefulsets(run, &rest, ledger).await?;
+    Ok(Written { exposure, warnings })
+}
+
+/// With `--create-namespace`, the namespace first (labelled, and removed again on rollback).
+async fn create_namespace(run: &Run<'_>, ledger: &mut Ledger) -> Result<(), Failure> {
+    let (conn, r) = (run.conn, run.resolved);
+    let ns = r.namespace.as_str();
+    if !run.opts.create_namespace {
+        return Err(Failure::Failed(format!(
+            "namespace {ns} does not exist; create it first or pass --create-namespace"
+        )));
+    }
+    let namespace: Namespace = serde_json::from_value(
+        json!({"metadata": {"name": ns, "labels": naming::labels(&r.name, "namespace")}}),
+    )
+    .expect("namespace");
+    let created = Api::<Namespace>::all(conn.client.clone())
+        .create(&pp(), &namespace)
+        .await
+        .map_err(|e| {
+            Failure::Failed(write_failure(
+                &format!("Namespace/{ns}"),
+                &conn.translate(e),
+            ))
+        })?;
+    ledger.0.push((
+        Kind::Namespace,
+        ns.to_string(),
+        created.metadata.uid.unwrap_or_default(),
+    ));
+    Ok(())
+}
+
+/// Wave 2: the record (every other object's owner) and the Service, whose allocations feed
+/// the configuration. Returns the record's uid and the Service as created.
+async fn record_and_service(
+    run: &Run<'_>,
+    facts: &Facts,
+    ledger: &mut Ledger,
+) -> Result<(String, Service), Failure> {
+    let (conn, r) = (run.conn, run.resolved);
+    let ns = r.namespace.as_str();
+    let names = Names::new(&r.name);
+    let mut record = plan::record(r, None, run.cli_version);
+    if !facts.namespace_exists {
+        record
+            .data
+            .get_or_insert_with(Default::default)
+            .insert("createdNamespace".into(), "true".into());
+    }
+    let service = plan::service(r, None, None);
+    let params = pp();
+    let (cm_api, svc_api) = (typed::<ConfigMap>(conn, ns), typed::<Service>(conn, ns));
+    let (rec, svc) = tokio::join!(
+        cm_api.create(&params, &record),
+        svc_api.create(&params, &service)
+    );
+    let service_name = names.service(r.service_type.as_str());
+    if let Ok(c) = &rec {
+        ledger.0.push((
+            Kind::ConfigMap,
+            names.record(),
+            c.metadata.uid.clone().unwrap_or_default(),
+        ));
+    }
+    if let Ok(s) = &svc {
+        ledger.0.push((
+            Kind::Service,
+            service_name.clone(),
+            s.metadata.uid.clone().unwrap_or_default(),
+        ));
+    }
+    let rec = rec.map_err(|e| {
+        Failure::Failed(write_failure(
+            &format!("ConfigMap/{}", names.record()),
+            &conn.translate(e),
+        ))
+    })?;
+    let svc = svc.map_err(|e| {
+        Failure::Failed(write_failure(
+            &format!("Service/{service_name}"),
+            &conn.translate(e),
+        ))
+    })?;
+    Ok((rec.metadata.uid.unwrap_or_default(), svc))
+}
+
+/// Wave 3: every Secret and ConfigMap (and the etcd Service) at once, plus the two patches
+/// that finish what wave 2 wrote: the record gets the endpoint, the Service its owner and
+/// the ports k0s listens on.
+async fn configuration(
+    run: &Run<'_>,
+    exposure: &Exposure,
+    owner: &k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference,
+    rest: &Rest,
+    ledger: &mut Ledger,
+) -> Result<(), Failure> {
+    let (conn, r) = (run.conn, run.resolved);
+    let ns = r.namespace.as_str();
+    let names = Names::new(&r.name);
+    let step = run.ui.step("Writing configuration and certificates");
+    let final_record = plan::record(r, Some(exposure), run.cli_version);
+    let record_patch = json!({"data": final_record.data});
+    let service_patch = plan::service_ports_patch(r, exposure, owner);
+    let params = PatchParams {
+        field_manager: Some(FIELD_MANAGER.into()),
+        ..Default::default()
+    };
+    let (record_name, service_name) = (names.record(), names.service(r.service_type.as_str()));
+    let (cm_api, svc_api) = (typed::<ConfigMap>(conn, ns), typed::<Service>(conn, ns));
+    let (record_patch, service_patch) = (Patch::Merge(&record_patch), Patch::Merge(&service_patch));
+    let patches = async {
+        let (cm, sv) = tokio::join!(
+            cm_api.patch(&record_name, &params, &record_patch),
+            svc_api.patch(&service_name, &params, &service_patch)
+        );
+        [
+            cm.map(|_| ()).map_err(|e| {
+                write_failure(&format!("ConfigMap/{record_name}"), &conn.translate(e))
+            }),
+            sv.map(|_| ())
+                .map_err(|e| write_failure(&format!("Service/{service_name}"), &conn.translate(e))),
+        ]
+    };
+    let creates = join_all(rest.objects.iter().map(|o| create_object(conn, ns, o)));
+    let (patched, created) = tokio::join!(patches, creates);
+    let mut first_error = settle_wave(&rest.objects, created, ledger);
+    for p in patched {
+        if let Err(e) = p {
+            first_error.get_or_insert(e);
+        }
+    }
+    if let Some(e) = first_error {
+        step.failed("");
+        return Err(Failure::Failed(e));
+    }
+    step.done(&format!("{} objects", rest.objects.len() + 2));
+    Ok(())
+}
+
+/// Wave 4: the StatefulSets, once everything they mount exists.
+async fn statefulsets(run: &Run<'_>, rest: &Rest, ledger: &mut Ledger) -> Result<(), Failure> {
+    let (conn, ns) = (run.conn, run.resolved.namespace.as_str());
+    let step = run.ui.step("Starting the control plane");
+    let created = join_all(rest.statefulsets.iter().map(|o| create_object(conn, ns, o))).await;
+    if let Some(e) = settle_wave(&rest.statefulsets, created, ledger) {
+        step.failed("");
+        return Err(Failure::Failed(e));
+    }
+    step.done(
+        &rest
+            .statefulsets
+            .iter()
+            .map(Object::describe)
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    Ok(())
+}
