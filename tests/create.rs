@@ -135,9 +135,9 @@ fn node_port_control_plane_end_to_end() {
         );
     }
 
-    // Writes: record and Service; 11 objects and 2 patches; 2 StatefulSets.
+    // Writes: record and Service; 12 objects and 2 patches; 2 StatefulSets.
     let log = env.ms.requests();
-    assert_eq!(log.requests.iter().filter(|r| is_write(r)).count(), 17);
+    assert_eq!(log.requests.iter().filter(|r| is_write(r)).count(), 18);
     assert_eq!(log.count("create", "statefulsets"), 2);
     assert_eq!(
         log.count("patch", "services") + log.count("patch", "configmaps"),
@@ -244,9 +244,23 @@ fn cluster_ip_uses_the_service_name_and_warns() {
     );
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
+    // k0s hands externalAddress to konnectivity agents in the child cluster, which cannot
+    // resolve a mothership Service name: it stays unset, the Service names stay in the SANs.
+    let k0s = k0s_yaml(&env, "inner");
+    assert!(k0s["spec"]["api"].get("externalAddress").is_none(), "{k0s}");
+    let sans = k0s["spec"]["api"]["sans"].as_array().unwrap();
+    assert!(sans.contains(&"kmc-inner.default.svc".into()), "{sans:?}");
+    let configmaps = env.ms.objects("configmaps");
     assert_eq!(
-        k0s_yaml(&env, "inner")["spec"]["api"]["externalAddress"],
-        "kmc-inner.default.svc"
+        find(&configmaps, "kmc-inner")["data"]["endpoint"],
+        "https://kmc-inner.default.svc:30443",
+        "the kubeconfig server is the Service name"
+    );
+    assert!(
+        !configmaps
+            .iter()
+            .any(|c| c["metadata"]["name"] == "kmc-inner-endpoint"),
+        "no endpoint manifest without an external address"
     );
     assert!(
         err.contains("only pods in the mothership can reach it"),
@@ -358,7 +372,7 @@ fn a_foreign_object_with_a_colliding_name_is_left_alone() {
 
 #[test]
 fn a_failure_at_every_write_position_leaves_nothing_and_a_rerun_succeeds() {
-    // All 17 writes of an etcd control plane: 2 in wave 2, 13 in wave 3, 2 in wave 4.
+    // All 18 writes of an etcd control plane: 2 in wave 2, 14 in wave 3, 2 in wave 4.
     let positions: Vec<(&str, &str, u32)> = vec![
         ("POST", "/api/v1/namespaces/default/configmaps", 1),
         ("POST", "/api/v1/namespaces/default/services", 1),
@@ -378,11 +392,12 @@ fn a_failure_at_every_write_position_leaves_nothing_and_a_rerun_succeeds() {
         ("POST", "/api/v1/namespaces/default/secrets", 8),
         ("POST", "/api/v1/namespaces/default/configmaps", 2),
         ("POST", "/api/v1/namespaces/default/configmaps", 3),
+        ("POST", "/api/v1/namespaces/default/configmaps", 4),
         ("POST", "/api/v1/namespaces/default/services", 2),
         ("POST", "/apis/apps/v1/namespaces/default/statefulsets", 1),
         ("POST", "/apis/apps/v1/namespaces/default/statefulsets", 2),
     ];
-    assert_eq!(positions.len(), 17);
+    assert_eq!(positions.len(), 18);
     for (method, path, nth) in positions {
         let env = Env::new();
         env.ms.inject(Fault::status(method, path, nth, 500));
@@ -554,7 +569,7 @@ fn kubectl_sees_the_objects_and_openssl_verifies_the_certificates() {
         "-o",
         "name",
     ]);
-    assert_eq!(names.lines().count(), 15, "{names}");
+    assert_eq!(names.lines().count(), 16, "{names}");
     let component = kubectl(&[
         "get",
         "secret",
@@ -688,7 +703,7 @@ fn dry_run_needs_no_mothership() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let list: Value = serde_json::from_slice(&out.stdout).unwrap();
     let items = list["items"].as_array().unwrap();
-    assert_eq!(items.len(), 15);
+    assert_eq!(items.len(), 16);
     assert_eq!(items[0]["metadata"]["name"], "kmc-demo");
     assert!(
         items

@@ -1,7 +1,7 @@
 //! The `k0smotron.io/v1beta2` `Cluster` document: what `create -f` reads, what the record
 //! keeps, and what `export` will hand to the operator. Only the fields the CLI implements are
 //! accepted; anything else is an error naming it. `v1beta1` documents are converted the way
-//! the operator converts them (../shared/reference/k0smotron-operator.md 1.5).
+//! the operator converts them.
 
 use std::collections::BTreeMap;
 

@@ -317,7 +317,7 @@ pub struct NodeInfo {
 }
 
 /// The address NodePort exposure uses: the first ExternalIP or ExternalDNS of any node,
-/// else the first InternalIP (PRODUCT.md section 3).
+/// else the first InternalIP.
 pub fn node_endpoint(nodes: &[NodeInfo]) -> Option<(String, String)> {
     let find = |kinds: &[&str]| {
         nodes.iter().find_map(|n| {

@@ -1,5 +1,4 @@
-//! k0s versions and image tags (../shared/reference/k0smotron-operator.md 1.4 and
-//! k0s-formats.md 6).
+//! k0s versions and image tags, normalised as the operator and k0s name them.
 
 /// The k0s release `create` uses unless told otherwise: the newest stable one we know of.
 pub const DEFAULT_VERSION: &str = "v1.36.3+k0s.2";

@@ -1,7 +1,6 @@
 //! The k0s `ClusterConfig` a control plane runs with: generated values merged over what the
 //! user supplied, the way the operator merges them (mergo with override: maps merge
-//! recursively, generated scalars and lists replace the user's), see
-//! ../shared/reference/k0smotron-operator.md 2.6.
+//! recursively, generated scalars and lists replace the user's).
 
 use serde_json::{Map, Value, json};
 
@@ -74,7 +73,8 @@ pub fn sans(
 pub struct Generated<'a> {
     pub api_port: u16,
     pub konnectivity_port: u16,
-    pub external_address: &'a str,
+    /// `spec.api.externalAddress`; `None` leaves it out (and the user's value, if any, stays).
+    pub external_address: Option<&'a str>,
     pub sans: &'a [String],
     /// `spec.storage`, already built for etcd or kine.
     pub storage: Value,
@@ -89,8 +89,8 @@ pub fn render(user: Option<&Value>, g: &Generated) -> Value {
         .and_then(|u| u.pointer("/spec/network/nodeLocalLoadBalancing/enabled"))
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    if !nllb {
-        api.insert("externalAddress".into(), json!(g.external_address));
+    if let (false, Some(address)) = (nllb, g.external_address) {
+        api.insert("externalAddress".into(), json!(address));
     }
     let generated = json!({
         "apiVersion": API_VERSION,
@@ -119,7 +119,7 @@ mod tests {
         Generated {
             api_port: 30443,
             konnectivity_port: 30132,
-            external_address: "203.0.113.11",
+            external_address: Some("203.0.113.11"),
             sans,
             storage: json!({"type": "kine", "kine": {"dataSource": "sqlite:///var/lib/k0s/db/state.db?mode=rwc&_journal=WAL"}}),
         }

@@ -1,5 +1,5 @@
 //! Kubeconfig files k0smotron writes, with the operator's names
-//! (../shared/reference/k0smotron-operator.md 3.1): cluster `NAME-k0s`, user `NAME-admin`,
+//! (as the operator writes it): cluster `NAME-k0s`, user `NAME-admin`,
 //! context `NAME-admin@NAME-k0s`.
 
 use base64::Engine;

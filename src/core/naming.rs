@@ -1,5 +1,5 @@
 //! Object names and labels of one control plane, as the operator names them
-//! (../shared/reference/k0smotron-operator.md 2.1), plus the labels k0smotron finds them by.
+//! (including the operator's md5 shortening of long names), plus the labels k0smotron finds them by.
 
 use std::collections::BTreeMap;
 
@@ -83,6 +83,10 @@ impl Names {
     pub fn entrypoint(&self) -> String {
         short_name(&format!("kmc-entrypoint-{}-config", self.cluster))
     }
+    /// The manifest k0s applies in the child cluster as `kube-system/control-plane-endpoint`.
+    pub fn endpoint(&self) -> String {
+        short_name(&format!("kmc-{}-endpoint", self.cluster))
+    }
     pub fn etcd(&self) -> String {
         short_name(&format!("kmc-{}-etcd", self.cluster))
     }
@@ -104,7 +108,7 @@ pub const INSTANCE: &str = "app.kubernetes.io/instance";
 pub const COMPONENT: &str = "app.kubernetes.io/component";
 pub const CLUSTER: &str = "k0smotron.io/cluster";
 
-/// Labels on every object of control plane `name` with this component (PRODUCT.md section 2).
+/// Labels on every object of control plane `name` with this component .
 pub fn labels(name: &str, component: &str) -> BTreeMap<String, String> {
     BTreeMap::from([
         (MANAGED_BY.to_string(), "k0smotron".to_string()),

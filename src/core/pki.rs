@@ -1,5 +1,5 @@
 //! The certificates and keys of one control plane, with the operator's subjects and
-//! validity (../shared/reference/k0smotron-operator.md 2.8): three CAs (cluster,
+//! validity (as the operator and Cluster API make them): three CAs (cluster,
 //! front-proxy, etcd), the service-account key pair, the etcd leaf certificates, and client
 //! certificates for admin kubeconfigs. Nothing here does I/O; time comes in as an argument,
 //! and key generation is CPU work the caller runs off the async runtime.

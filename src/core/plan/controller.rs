@@ -6,7 +6,7 @@ use k8s_openapi::api::core::v1::ConfigMap;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 use serde_json::{Value, json};
 
-use super::{Exposure, manifest_volume, meta, selector_labels};
+use super::{Exposure, endpoint, meta, selector_labels};
 use crate::core::image;
 use crate::core::k0s_config::{self, Generated};
 use crate::core::naming::Names;
@@ -52,7 +52,7 @@ pub fn k0s_config(r: &Resolved, x: &Exposure, owner: Option<&OwnerReference>) ->
     let generated = Generated {
         api_port: x.api_port,
         konnectivity_port: x.konnectivity_port,
-        external_address: &x.host,
+        external_address: x.external_address(r),
         sans: &sans,
         storage: storage(r),
     };
@@ -114,6 +114,31 @@ pub fn entrypoint(r: &Resolved, owner: Option<&OwnerReference>) -> ConfigMap {
         data: Some([(SCRIPT_KEY.to_string(), entrypoint_script(r))].into()),
         ..Default::default()
     }
+}
+
+/// The lowest port k0s must listen on, if it is a privileged one (below 1024).
+pub fn privileged_port(x: &Exposure) -> Option<u16> {
+    Some(x.api_port.min(x.konnectivity_port)).filter(|p| *p < 1024)
+}
+
+/// Volumes mounted under `/var/lib/k0s/manifests/`: the document's own, `--manifests`, and
+/// the endpoint manifest, once each by name (a document exported from the operator may
+/// list the endpoint volume already).
+fn manifest_volumes(r: &Resolved, x: &Exposure) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    let all = r
+        .manifest_volumes
+        .iter()
+        .cloned()
+        .chain(r.manifests.iter().map(|m| m.volume()))
+        .chain(endpoint::volume(r, x));
+    for v in all {
+        let v = serde_json::to_value(v).expect("volume");
+        if !out.iter().any(|o| o["name"] == v["name"]) {
+            out.push(v);
+        }
+    }
+    out
 }
 
 /// Anti-affinity that spreads replicas over zones, then nodes (operator 2.4).
@@ -202,14 +227,7 @@ pub fn statefulset(r: &Resolved, x: &Exposure, owner: Option<&OwnerReference>) -
         json!({"name": names.entrypoint(), "mountPath": "/k0smotron-entrypoint.sh", "subPath": SCRIPT_KEY}),
         json!({"name": data_volume, "mountPath": "/var/lib/k0s"}),
     ];
-    let manifest_volumes: Vec<Value> = r
-        .manifest_volumes
-        .iter()
-        .cloned()
-        .chain(r.manifests.iter().map(manifest_volume))
-        .map(|v| serde_json::to_value(v).expect("volume"))
-        .collect();
-    for v in &manifest_volumes {
+    for v in &manifest_volumes(r, x) {
         let name = v["name"].as_str().unwrap_or_default();
         mounts.push(json!({"name": name, "mountPath": format!("/var/lib/k0s/manifests/{name}"), "readOnly": true}));
         volumes.push(v.clone());
@@ -255,6 +273,17 @@ pub fn statefulset(r: &Resolved, x: &Exposure, owner: Option<&OwnerReference>) -
         "containers": [controller],
         "volumes": volumes,
     });
+    if let Some(port) = privileged_port(x) {
+        // k0s runs kube-apiserver and konnectivity-server as unprivileged users, which may
+        // not bind ports below 1024. `ip_unprivileged_port_start` is a namespaced sysctl
+        // that Kubernetes counts as safe: it lowers the limit inside this pod's network
+        // namespace only, needs no capability, package or network access at start, and
+        // works with any k0s image (the operator instead installs libcap with apk and
+        // setcaps kube-apiserver in a loop).
+        pod_spec["securityContext"] = json!({"sysctls": [
+            {"name": "net.ipv4.ip_unprivileged_port_start", "value": port.to_string()},
+        ]});
+    }
     if let Some(sa) = &r.service_account {
         pod_spec["serviceAccountName"] = json!(sa);
     }
@@ -277,5 +306,90 @@ pub fn statefulset(r: &Resolved, x: &Exposure, owner: Option<&OwnerReference>) -
         metadata: meta(r, sts, "control-plane", owner),
         spec: Some(serde_json::from_value(spec).expect("control-plane statefulset spec")),
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::spec::{CreateOptions, resolve};
+
+    fn plan(service_type: &str, api_port: u16) -> StatefulSet {
+        let r = resolve(CreateOptions {
+            name: Some("demo".into()),
+            namespace: "ns".into(),
+            service_type: Some(service_type.into()),
+            api_port: Some(api_port.into()),
+            ..Default::default()
+        })
+        .unwrap();
+        let x = Exposure {
+            api_port,
+            konnectivity_port: 8132,
+            host: "192.0.2.1".into(),
+            cluster_ips: vec![],
+        };
+        statefulset(&r, &x, None)
+    }
+
+    fn sysctls(sts: &StatefulSet) -> Value {
+        let pod = sts.spec.as_ref().unwrap().template.spec.as_ref().unwrap();
+        json!(
+            pod.security_context
+                .as_ref()
+                .and_then(|c| c.sysctls.clone())
+        )
+    }
+
+    #[test]
+    fn a_privileged_api_port_lowers_the_pod_port_limit() {
+        for port in [443, 1023] {
+            let sts = plan("LoadBalancer", port);
+            assert_eq!(
+                sysctls(&sts),
+                json!([{"name": "net.ipv4.ip_unprivileged_port_start", "value": port.to_string()}]),
+                "port {port}"
+            );
+            let c = &sts.spec.unwrap().template.spec.unwrap().containers[0];
+            assert_eq!(c.ports.as_ref().unwrap()[0].container_port, i32::from(port));
+        }
+    }
+
+    #[test]
+    fn unprivileged_ports_leave_the_pod_alone() {
+        // 1024 is the first port an unprivileged user may bind.
+        for port in [1024, 6443, 30443] {
+            assert_eq!(
+                sysctls(&plan("LoadBalancer", port)),
+                Value::Null,
+                "port {port}"
+            );
+        }
+        // The entrypoint is the same in both cases: no package installs, no setcap loop.
+        let r = resolve(CreateOptions {
+            name: Some("demo".into()),
+            api_port: Some(443),
+            service_type: Some("LoadBalancer".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        let script = entrypoint_script(&r);
+        assert!(!script.contains("setcap") && !script.contains("apk"));
+    }
+
+    #[test]
+    fn endpoint_manifest_is_mounted_once() {
+        let sts = plan("NodePort", 31443);
+        let pod = sts.spec.unwrap().template.spec.unwrap();
+        let mounts = pod.containers[0].volume_mounts.clone().unwrap();
+        let endpoint: Vec<_> = mounts
+            .iter()
+            .filter(|m| m.name == "kmc-demo-endpoint")
+            .collect();
+        assert_eq!(endpoint.len(), 1);
+        assert_eq!(
+            endpoint[0].mount_path,
+            "/var/lib/k0s/manifests/kmc-demo-endpoint"
+        );
     }
 }

@@ -37,6 +37,49 @@ pub fn service(r: &Resolved, owner: Option<&OwnerReference>) -> Service {
 const PKI: &str = "/var/lib/k0s/pki/etcd";
 const DATA: &str = "/var/lib/k0s/etcd";
 
+/// The init container: a member without data joins an existing cluster (and leaves a
+/// marker so the container starts with state `existing`); the first member of a new
+/// cluster finds no one to ask. A member of this pod that was added before but never
+/// started (a lost claim, an interrupted join) has no name yet in `member list`, only its
+/// peer URL, so that is what identifies it. An add that fails after all makes the init
+/// container fail; its restart finds the half-added member and starts over.
+pub fn join_script(svc: &str) -> String {
+    format!(
+        r#"set -eu
+peer="https://$HOSTNAME.{svc}:2380"
+if [ ! -e {DATA}/member/snap/db ] && etcdctl member list > /tmp/members 2>/dev/null; then
+  stale=$(grep -F ", $peer," /tmp/members | cut -d, -f1 || true)
+  if [ -n "$stale" ]; then etcdctl member remove "$stale"; fi
+  # Right after a removal etcd may refuse the add for a moment ("member not found").
+  tries=0
+  until etcdctl member add "$HOSTNAME" --peer-urls "$peer"; do
+    tries=$((tries + 1)); [ "$tries" -lt 10 ] || exit 1; sleep 1
+  done
+  mkdir -p {DATA} && touch {DATA}/existing
+fi
+"#
+    )
+}
+
+/// The etcd container. etcd reads every `ETCD_*` variable as the flag of the same name and
+/// refuses to start when both are given, so the initial cluster (`ETCD_INITIAL_CLUSTER`, from
+/// the pod spec) and its state come only from the environment, and nothing else does.
+pub fn run_script(svc: &str, extra: &[String]) -> String {
+    format!(
+        r#"export ETCD_INITIAL_CLUSTER_STATE=new
+if [ -e {DATA}/existing ]; then export ETCD_INITIAL_CLUSTER_STATE=existing; fi
+exec etcd --name "$HOSTNAME" \
+  --listen-peer-urls https://0.0.0.0:2380 --listen-client-urls https://0.0.0.0:2379 \
+  --advertise-client-urls "https://$HOSTNAME.{svc}:2379" --initial-advertise-peer-urls "https://$HOSTNAME.{svc}:2380" \
+  --client-cert-auth --trusted-ca-file {PKI}/ca.crt --cert-file {PKI}/server.crt --key-file {PKI}/server.key \
+  --peer-client-cert-auth --peer-trusted-ca-file {PKI}/ca.crt --peer-cert-file {PKI}/peer.crt --peer-key-file {PKI}/peer.key \
+  --tls-min-version=TLS1.2 --enable-pprof=false --auto-compaction-mode=periodic --auto-compaction-retention=5m \
+  --snapshot-count=10000 {extra} --data-dir={DATA}
+"#,
+        extra = extra.join(" ")
+    )
+}
+
 pub fn statefulset(r: &Resolved, owner: Option<&OwnerReference>) -> StatefulSet {
     let Storage::Etcd {
         image: etcd_image,
@@ -67,36 +110,11 @@ pub fn statefulset(r: &Resolved, owner: Option<&OwnerReference>) -> StatefulSet 
     let mut etcd_env =
         vec![json!({"name": "ETCD_INITIAL_CLUSTER", "value": initial_cluster.join(",")})];
     etcd_env.extend(etcdctl_env.as_array().cloned().unwrap_or_default());
-    // A new member joins an existing cluster (and says so with a marker file); the first
-    // member of a new cluster finds no one to ask.
-    let join = format!(
-        r#"set -eu
-if [ ! -e {DATA}/member/snap/db ] && etcdctl member list > /tmp/members 2>/dev/null; then
-  stale=$(grep ", $HOSTNAME," /tmp/members | cut -d, -f1 || true)
-  if [ -n "$stale" ]; then etcdctl member remove "$stale"; fi
-  etcdctl member add "$HOSTNAME" --peer-urls "https://$HOSTNAME.{svc}:2380"
-  mkdir -p {DATA} && touch {DATA}/existing
-fi
-"#
-    );
     let extra: Vec<String> = args
         .iter()
         .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
         .collect();
-    let run = format!(
-        r#"state=new
-if [ -e {DATA}/existing ]; then state=existing; fi
-exec etcd --name "$HOSTNAME" \
-  --listen-peer-urls https://0.0.0.0:2380 --listen-client-urls https://0.0.0.0:2379 \
-  --advertise-client-urls "https://$HOSTNAME.{svc}:2379" --initial-advertise-peer-urls "https://$HOSTNAME.{svc}:2380" \
-  --initial-cluster "$ETCD_INITIAL_CLUSTER" --initial-cluster-state "$state" \
-  --client-cert-auth --trusted-ca-file {PKI}/ca.crt --cert-file {PKI}/server.crt --key-file {PKI}/server.key \
-  --peer-client-cert-auth --peer-trusted-ca-file {PKI}/ca.crt --peer-cert-file {PKI}/peer.crt --peer-key-file {PKI}/peer.key \
-  --tls-min-version=TLS1.2 --enable-pprof=false --auto-compaction-mode=periodic --auto-compaction-retention=5m \
-  --snapshot-count=10000 {extra} --data-dir={DATA}
-"#,
-        extra = extra.join(" ")
-    );
+    let (join, run) = (join_script(&svc), run_script(&svc, &extra));
     let certs = json!({"name": "certs", "projected": {"sources": [
         {"secret": {"name": names.secret("etcd"), "items": [{"key": "tls.crt", "path": "ca.crt"}, {"key": "tls.key", "path": "ca.key"}]}},
         {"secret": {"name": names.secret("etcd-server"), "items": [{"key": "tls.crt", "path": "server.crt"}, {"key": "tls.key", "path": "server.key"}]}},
@@ -176,5 +194,49 @@ mod tests {
             (members(1), members(2), members(3), members(4)),
             (1, 3, 3, 5)
         );
+    }
+}
+
+#[cfg(test)]
+mod scripts {
+    use super::*;
+    use crate::core::spec::{CreateOptions, resolve};
+
+    /// etcd refuses to start when an `ETCD_*` variable and the same flag are both given.
+    #[test]
+    fn no_setting_is_given_both_as_a_variable_and_as_a_flag() {
+        let r = resolve(CreateOptions {
+            name: Some("demo".into()),
+            replicas: Some(3),
+            ..Default::default()
+        })
+        .unwrap();
+        let sts = statefulset(&r, None);
+        let c = &sts.spec.unwrap().template.spec.unwrap().containers[0];
+        let script = &c.command.as_ref().unwrap()[2];
+        let mut vars: Vec<String> = c.env.iter().flatten().map(|e| e.name.clone()).collect();
+        vars.extend(
+            script
+                .split_whitespace()
+                .filter_map(|w| w.strip_prefix("ETCD_"))
+                .map(|w| format!("ETCD_{}", w.split('=').next().unwrap())),
+        );
+        let etcd_vars: Vec<&String> = vars.iter().filter(|v| v.starts_with("ETCD_")).collect();
+        assert!(etcd_vars.contains(&&"ETCD_INITIAL_CLUSTER".to_string()));
+        assert!(etcd_vars.contains(&&"ETCD_INITIAL_CLUSTER_STATE".to_string()));
+        for v in etcd_vars {
+            let flag = format!("--{}", v["ETCD_".len()..].to_lowercase().replace('_', "-"));
+            let given = script
+                .split_whitespace()
+                .any(|w| w == flag || w.starts_with(&format!("{flag}=")));
+            assert!(!given, "{v} is also given as {flag}");
+        }
+    }
+
+    #[test]
+    fn a_stale_member_is_found_by_its_peer_url() {
+        let s = join_script("kmc-demo-etcd");
+        assert!(s.contains(r#"peer="https://$HOSTNAME.kmc-demo-etcd:2380""#));
+        assert!(s.contains(r#"grep -F ", $peer,""#));
     }
 }

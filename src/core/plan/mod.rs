@@ -3,6 +3,7 @@
 //! function feeds `create --dry-run` and `create`.
 
 mod controller;
+mod endpoint;
 mod etcd;
 #[cfg(test)]
 mod golden;
@@ -13,14 +14,13 @@ mod service;
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{ConfigMap, Secret, Service, Volume};
+use k8s_openapi::api::core::v1::{ConfigMap, Secret, Service};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use serde::Serialize;
-use serde_json::json;
 
 use super::naming::{self, Names};
 use super::pki::{CertPair, Pki};
-use super::spec::{Manifest, Resolved, ServiceType, Storage};
+use super::spec::{Resolved, ServiceType, Storage};
 
 pub use service::{service, service_ports_patch};
 
@@ -77,6 +77,16 @@ pub struct Exposure {
 impl Exposure {
     pub fn endpoint(&self) -> String {
         super::kubeconfig::server_url(&self.host, self.api_port)
+    }
+
+    /// The address k0s tells the child cluster (`spec.api.externalAddress`, the endpoint
+    /// manifest). A ClusterIP control plane has none unless the user gave one: its Service
+    /// name means nothing to workers and konnectivity agents outside the mothership.
+    pub fn external_address<'a>(&'a self, r: &'a Resolved) -> Option<&'a str> {
+        match (r.service_type, &r.external_address) {
+            (ServiceType::ClusterIp, None) => None,
+            _ => Some(self.host.as_str()),
+        }
     }
 
     /// Stand-ins for a dry run: pinned or default ports, the external address or a
@@ -141,14 +151,6 @@ pub fn owner_reference(record_name: &str, record_uid: &str) -> OwnerReference {
     }
 }
 
-pub fn manifest_volume(m: &Manifest) -> Volume {
-    let v = match m {
-        Manifest::ConfigMap(n) => json!({"name": n, "configMap": {"name": n}}),
-        Manifest::Secret(n) => json!({"name": n, "secret": {"secretName": n}}),
-    };
-    serde_json::from_value(v).expect("manifest volume")
-}
-
 /// Everything `create` writes after the record and the Service, in write order
 /// (Secrets and ConfigMaps, the etcd Service; then the StatefulSets).
 pub struct Rest {
@@ -172,6 +174,9 @@ pub fn rest(
     )));
     objects.push(Object::ConfigMap(controller::k0s_config(r, x, owner)));
     objects.push(Object::ConfigMap(controller::entrypoint(r, owner)));
+    if let Some(cm) = endpoint::config_map(r, x, owner) {
+        objects.push(Object::ConfigMap(cm));
+    }
     let mut statefulsets = Vec::new();
     if matches!(r.storage, Storage::Etcd { .. }) {
         objects.push(Object::Service(Box::new(etcd::service(r, owner))));

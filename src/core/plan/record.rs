@@ -11,7 +11,11 @@ use crate::core::spec::{self, Resolved};
 pub fn record(r: &Resolved, exposure: Option<&Exposure>, cli_version: &str) -> ConfigMap {
     let mut data = std::collections::BTreeMap::new();
     let (api, konn, host) = match exposure {
-        Some(x) => (x.api_port, x.konnectivity_port, x.host.clone()),
+        Some(x) => (
+            x.api_port,
+            x.konnectivity_port,
+            x.external_address(r).unwrap_or_default().to_string(),
+        ),
         None => (
             r.api_port.unwrap_or(spec::DEFAULT_API_PORT),
             r.konnectivity_port

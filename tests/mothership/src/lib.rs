@@ -7,6 +7,7 @@
 //! and knobs for latency and injected faults, with a request log.
 
 pub mod auth;
+pub mod binaries;
 pub mod control;
 mod controllers;
 mod discovery;
