@@ -77,6 +77,15 @@ struct Pod {
     etcd: Value,
 }
 
+/// The etcd container's readiness probe, as a shell line.
+fn readiness(etcd: &Value) -> String {
+    let cmd = etcd["readinessProbe"]["exec"]["command"]
+        .as_array()
+        .unwrap();
+    assert_eq!((&cmd[0], &cmd[1]), (&"/bin/sh".into(), &"-c".into()));
+    cmd[2].as_str().unwrap().to_string()
+}
+
 fn pod(items: &[Value]) -> Pod {
     let sts = object(items, "StatefulSet", SVC);
     let spec = &sts["spec"]["template"]["spec"];
@@ -206,7 +215,10 @@ export ETCDCTL_CERT={work}/client.crt ETCDCTL_KEY={work}/client.key
 etcdctl put /demo/probe written
 etcdctl get /demo/probe --print-value-only
 etcdctl member list -w simple
+echo "--- readiness"
+{readiness}
 "#,
+        readiness = readiness(&pod.etcd),
         work = work.path().display(),
         init = single_quoted(&script(&pod.init)),
         run = single_quoted(&script(&pod.etcd)),
@@ -222,6 +234,11 @@ etcdctl member list -w simple
             "started, {SVC}-0, https://{SVC}-0.{SVC}:2380, https://{SVC}-0.{SVC}:2379"
         )),
         "{text}"
+    );
+    let ready = text.split("--- readiness").nth(1).unwrap();
+    assert!(
+        ready.contains("https://127.0.0.1:2379 is healthy"),
+        "the readiness probe asks this member: {ready}"
     );
     let log = std::fs::read_to_string(work.path().join("etcd.log")).unwrap();
     assert!(!log.contains("conflicting environment variable"), "{log}");

@@ -35,6 +35,10 @@ pub fn service(r: &Resolved, owner: Option<&OwnerReference>) -> Service {
 }
 
 const PKI: &str = "/var/lib/k0s/pki/etcd";
+/// Ready means this member is healthy, not that some member behind the Service is (as the
+/// operator's probe checks): a rolling update must wait for each member before the next.
+/// The endpoint goes through the variable, since etcdctl refuses a flag its environment sets.
+pub const READINESS: &str = "ETCDCTL_ENDPOINTS=https://127.0.0.1:2379 exec etcdctl endpoint health";
 const DATA: &str = "/var/lib/k0s/etcd";
 
 /// The init container: a member without data joins an existing cluster (and leaves a
@@ -162,7 +166,7 @@ pub fn statefulset(r: &Resolved, owner: Option<&OwnerReference>) -> StatefulSet 
                     "command": ["/bin/bash", "-c", run],
                     "env": etcd_env,
                     "ports": [{"name": "client", "containerPort": 2379, "protocol": "TCP"}, {"name": "peer", "containerPort": 2380, "protocol": "TCP"}],
-                    "readinessProbe": {"exec": {"command": ["etcdctl", "endpoint", "health"]}, "initialDelaySeconds": 5, "periodSeconds": 10},
+                    "readinessProbe": {"exec": {"command": ["/bin/sh", "-c", READINESS]}, "initialDelaySeconds": 5, "periodSeconds": 10},
                     "volumeMounts": mounts,
                 }],
                 "volumes": [certs],
