@@ -32,4 +32,13 @@ go build -trimpath -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK
 (cd etcd &&
   go build -trimpath -ldflags "-s -w" -o "$out/etcd-image/etcd" go.etcd.io/etcd/server/v3 &&
   go build -trimpath -ldflags "-s -w" -o "$out/etcd-image/etcdctl" go.etcd.io/etcd/etcdctl/v3)
+# kwok's Exec resource definition and its stage manifests: the harness installs the first and
+# builds its kwok configuration from the second.
+kwok_dir="$(go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)"
+mkdir -p "$out/kwok-manifests"
+cp "$kwok_dir/kustomize/crd/bases/kwok.x-k8s.io_execs.yaml" \
+  "$kwok_dir/kustomize/stage/node/fast/node-initialize.yaml" \
+  "$kwok_dir/kustomize/stage/pod/fast/pod-ready.yaml" \
+  "$kwok_dir/kustomize/stage/pod/fast/pod-delete.yaml" "$out/kwok-manifests/"
+chmod u+w "$out"/kwok-manifests/*
 echo "built kube $kube, etcd $etcd_version, kwok $KWOK_VERSION into $out"

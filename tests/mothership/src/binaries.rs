@@ -34,6 +34,10 @@ impl Binaries {
     pub fn etcd_image_dir(&self) -> PathBuf {
         self.dir.join("etcd-image")
     }
+    /// kwok's Exec resource definition and stage manifests.
+    pub fn kwok_manifests(&self) -> PathBuf {
+        self.dir.join("kwok-manifests")
+    }
 }
 
 /// `tests/cluster`: the Go modules and the build script.
@@ -70,13 +74,30 @@ fn target_dir() -> PathBuf {
 
 const DONE: &str = ".built";
 
+/// A hash of everything the build follows, so that a changed recipe builds anew.
+fn recipe_hash() -> anyhow::Result<u32> {
+    let mut hash: u32 = 0x811c_9dc5;
+    for file in ["build.sh", "go.mod", "go.sum", "etcd/go.mod", "etcd/go.sum"] {
+        let bytes = std::fs::read(cluster_dir().join(file))
+            .with_context(|| format!("reading tests/cluster/{file}"))?;
+        for b in bytes {
+            hash = (hash ^ u32::from(b)).wrapping_mul(0x0100_0193);
+        }
+    }
+    Ok(hash)
+}
+
 /// The programs, building them first if this version has not been built yet.
 pub fn ensure() -> anyhow::Result<Binaries> {
-    let key = versions()?
-        .iter()
-        .map(|(_, v)| v.as_str())
-        .collect::<Vec<_>>()
-        .join("-");
+    let key = format!(
+        "{}-{:08x}",
+        versions()?
+            .iter()
+            .map(|(_, v)| v.as_str())
+            .collect::<Vec<_>>()
+            .join("-"),
+        recipe_hash()?
+    );
     let root = target_dir().join("cluster");
     let dir = root.join(&key).join("bin");
     let binaries = Binaries { dir: dir.clone() };

@@ -1,7 +1,6 @@
-//! Test knobs: latency, injected faults, and the request log.
+//! Injected faults and the request log of the proxy.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -70,7 +69,7 @@ impl Fault {
         self
     }
 
-    fn matches(&self, method: &str, path: &str) -> bool {
+    pub(crate) fn matches(&self, method: &str, path: &str) -> bool {
         self.method
             .as_deref()
             .is_none_or(|m| m.eq_ignore_ascii_case(method))
@@ -182,28 +181,6 @@ impl RequestLog {
     }
 }
 
-#[derive(Debug, Default)]
-pub struct Control {
-    pub started: Option<std::time::Instant>,
-    pub latency: Duration,
-    pub faults: Vec<Fault>,
-    pub log: RequestLog,
-}
-
-impl Control {
-    /// The action of the first fault this request triggers, counting it for every fault it matches.
-    pub fn check_faults(&mut self, method: &str, path: &str) -> Option<FaultAction> {
-        let mut hit = None;
-        for f in self.faults.iter_mut().filter(|f| f.matches(method, path)) {
-            f.seen += 1;
-            if hit.is_none() && f.seen >= f.nth && f.seen < f.nth + f.times {
-                hit = Some(f.action.clone());
-            }
-        }
-        hit
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,27 +196,5 @@ mod tests {
             "/api/v1/namespaces/default/configmaps"
         ));
         assert!(glob("*", "/anything"));
-    }
-
-    #[test]
-    fn nth_matching_request_fails_once() {
-        let mut c = Control::default();
-        c.faults.push(Fault::status("POST", "*/configmaps", 2, 500));
-        assert_eq!(
-            c.check_faults("POST", "/api/v1/namespaces/d/configmaps"),
-            None
-        );
-        assert!(
-            c.check_faults("GET", "/api/v1/namespaces/d/configmaps")
-                .is_none()
-        );
-        assert!(
-            c.check_faults("POST", "/api/v1/namespaces/d/configmaps")
-                .is_some()
-        );
-        assert_eq!(
-            c.check_faults("POST", "/api/v1/namespaces/d/configmaps"),
-            None
-        );
     }
 }

@@ -1,7 +1,9 @@
 //! What a k0s controller pod answers through exec: `k0s status`, `k0s version` and
-//! `k0s token create|list|invalidate`, in the formats of ../shared/reference/k0s-formats.md
-//! sections 1 and 2. Tokens are remembered per control plane, so list and invalidate agree
-//! with create, and expired tokens disappear as k0s's token cleaner removes them.
+//! `k0s token create|list|invalidate`, in k0s's own formats (join tokens are base64 of a
+//! gzipped kubeconfig; tables as k0s prints them). Tokens are remembered per control plane,
+//! so list and invalidate agree with create, and expired tokens disappear as k0s's token
+//! cleaner removes them. The pod and the objects it mounts are read from the real API by
+//! the caller (`exec.rs`) and handed in as a [`PodView`].
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -11,8 +13,16 @@ use base64::Engine;
 use rand::RngExt;
 use serde_json::Value;
 
-use crate::state::{State, resource};
 use crate::util;
+
+/// A pod as k0s inside it sees it: the pod, and the ConfigMaps and Secrets it references,
+/// by name.
+#[derive(Debug, Clone, Default)]
+pub struct PodView {
+    pub pod: Value,
+    pub configmaps: HashMap<String, Value>,
+    pub secrets: HashMap<String, Value>,
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExecOutput {
@@ -58,28 +68,9 @@ impl K0sTokens {
     }
 }
 
-/// Run `argv` in `container` of `pod` the way its shell would.
-pub fn run(state: &mut State, pod: &Value, container: &str, argv: &[String]) -> ExecOutput {
-    let Some(cmd) = argv.first() else {
-        return ExecOutput::fail(1, "no command given\n");
-    };
-    let base = cmd.rsplit('/').next().unwrap_or(cmd);
-    match base {
-        "sh" | "bash" if argv.get(1).map(String::as_str) == Some("-c") => {
-            let script = argv.get(2).cloned().unwrap_or_default();
-            let words: Vec<String> = script.split_whitespace().map(str::to_string).collect();
-            if words.is_empty() {
-                return ExecOutput::default();
-            }
-            run(state, pod, container, &words)
-        }
-        "k0s" => k0s(state, pod, container, &argv[1..]),
-        "true" => ExecOutput::default(),
-        "false" => ExecOutput::fail(1, ""),
-        "echo" => ExecOutput::ok(format!("{}\n", argv[1..].join(" "))),
-        "hostname" => ExecOutput::ok(format!("{}\n", util::name(pod))),
-        _ => ExecOutput::fail(127, format!("sh: {cmd}: not found\n")),
-    }
+/// Answer `k0s ARGS...` run in `container` of the pod.
+pub fn run(tokens: &mut K0sTokens, view: &PodView, container: &str, args: &[String]) -> ExecOutput {
+    k0s(tokens, view, container, args)
 }
 
 /// The k0s version a container runs, from its image tag (`v1.36.3-k0s.2` is `v1.36.3+k0s.2`).
@@ -103,7 +94,8 @@ fn k0s_version(pod: &Value, container: &str) -> String {
 
 const NOT_RUNNING: &str = "Error: failed to get status: Get \"http://localhost/status\": dial unix /run/k0s/status.sock: connect: no such file or directory\n";
 
-fn k0s(state: &mut State, pod: &Value, container: &str, args: &[String]) -> ExecOutput {
+fn k0s(tokens: &mut K0sTokens, view: &PodView, container: &str, args: &[String]) -> ExecOutput {
+    let pod = &view.pod;
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     match words.as_slice() {
         ["version"] => ExecOutput::ok(format!("{}\n", k0s_version(pod, container))),
@@ -116,9 +108,9 @@ fn k0s(state: &mut State, pod: &Value, container: &str, args: &[String]) -> Exec
                 k0s_version(pod, container)
             ))
         }
-        ["token", "create", rest @ ..] => token_create(state, pod, container, rest),
-        ["token", "list", rest @ ..] => token_list(state, pod, rest),
-        ["token", "invalidate", ids @ ..] => token_invalidate(state, pod, ids),
+        ["token", "create", rest @ ..] => token_create(tokens, view, container, rest),
+        ["token", "list", rest @ ..] => token_list(tokens, pod, rest),
+        ["token", "invalidate", ids @ ..] => token_invalidate(tokens, pod, ids),
         [sub, ..] => ExecOutput::fail(
             1,
             format!("Error: unknown command \"{sub}\" for \"k0s\"\nRun 'k0s --help' for usage.\n"),
@@ -188,14 +180,20 @@ fn control_plane(pod: &Value) -> (String, String) {
     (ns, owner)
 }
 
-fn purge_expired(state: &mut State, key: &(String, String)) {
+fn purge_expired(tokens: &mut K0sTokens, key: &(String, String)) {
     let now = SystemTime::now();
-    if let Some(list) = state.k0s.0.get_mut(key) {
+    if let Some(list) = tokens.0.get_mut(key) {
         list.retain(|t| t.expires.is_none_or(|e| e > now));
     }
 }
 
-fn token_create(state: &mut State, pod: &Value, container: &str, args: &[&str]) -> ExecOutput {
+fn token_create(
+    tokens: &mut K0sTokens,
+    view: &PodView,
+    container: &str,
+    args: &[&str],
+) -> ExecOutput {
+    let pod = &view.pod;
     let (f, _) = match flags(
         args,
         &["role", "expiry", "wait", "data-dir", "status-socket"],
@@ -214,14 +212,14 @@ fn token_create(state: &mut State, pod: &Value, container: &str, args: &[&str]) 
     if !util::pod_ready(pod) {
         return ExecOutput::fail(1, NOT_RUNNING);
     }
-    let config = k0s_config(state, pod, container);
+    let config = k0s_config(view, container);
     if role == "controller" && !storage_joinable(&config) {
         return ExecOutput::fail(
             1,
             "Error: refusing to create token: cannot join controller into current storage\n",
         );
     }
-    let Some(ca) = cluster_ca(state, pod) else {
+    let Some(ca) = cluster_ca(view) else {
         return ExecOutput::fail(
             1,
             "Error: failed to read cluster CA from \"/var/lib/k0s/pki/ca.crt\": open /var/lib/k0s/pki/ca.crt: no such file or directory; check if the control plane is initialized on this node\n",
@@ -245,12 +243,12 @@ fn token_create(state: &mut State, pod: &Value, container: &str, args: &[&str]) 
     };
     let kubeconfig = join_kubeconfig(&url, &ca, user, &format!("{}.{}", record.id, record.secret));
     let key = control_plane(pod);
-    purge_expired(state, &key);
-    state.k0s.0.entry(key).or_default().push(record);
+    purge_expired(tokens, &key);
+    tokens.0.entry(key).or_default().push(record);
     ExecOutput::ok(format!("{}\n", encode_join_token(kubeconfig.as_bytes())))
 }
 
-fn token_list(state: &mut State, pod: &Value, args: &[&str]) -> ExecOutput {
+fn token_list(tokens: &mut K0sTokens, pod: &Value, args: &[&str]) -> ExecOutput {
     let (f, _) = match flags(args, &["role"]) {
         Ok(x) => x,
         Err(e) => return ExecOutput::fail(1, format!("Error: {e}\n")),
@@ -264,8 +262,8 @@ fn token_list(state: &mut State, pod: &Value, args: &[&str]) -> ExecOutput {
         return ExecOutput::fail(1, NOT_RUNNING);
     }
     let key = control_plane(pod);
-    purge_expired(state, &key);
-    let all = state.k0s.for_control_plane(&key.0, &key.1);
+    purge_expired(tokens, &key);
+    let all = tokens.for_control_plane(&key.0, &key.1);
     if all.is_empty() {
         return ExecOutput::ok("No k0s join tokens found\n");
     }
@@ -285,7 +283,7 @@ fn token_list(state: &mut State, pod: &Value, args: &[&str]) -> ExecOutput {
     ExecOutput::ok(table(&["ID", "ROLE", "EXPIRES AT"], &rows))
 }
 
-fn token_invalidate(state: &mut State, pod: &Value, ids: &[&str]) -> ExecOutput {
+fn token_invalidate(tokens: &mut K0sTokens, pod: &Value, ids: &[&str]) -> ExecOutput {
     if ids.is_empty() {
         return ExecOutput::fail(1, "Error: requires at least 1 arg(s), only received 0\n");
     }
@@ -293,7 +291,7 @@ fn token_invalidate(state: &mut State, pod: &Value, ids: &[&str]) -> ExecOutput 
         return ExecOutput::fail(1, NOT_RUNNING);
     }
     let key = control_plane(pod);
-    let list = state.k0s.0.entry(key).or_default();
+    let list = tokens.0.entry(key).or_default();
     let mut out = String::new();
     for id in ids {
         // A missing token counts as deleted, as k0s treats NotFound.
@@ -338,9 +336,9 @@ fn random_string(len: usize) -> String {
 }
 
 /// The container's k0s config: `K0SMOTRON_K0S_YAML` from a ConfigMap in its `envFrom`.
-fn k0s_config(state: &State, pod: &Value, container: &str) -> Value {
-    let ns = util::str_at(pod, &["metadata", "namespace"]).unwrap_or_default();
-    let c = pod
+fn k0s_config(view: &PodView, container: &str) -> Value {
+    let c = view
+        .pod
         .pointer("/spec/containers")
         .and_then(Value::as_array)
         .and_then(|cs| cs.iter().find(|c| c["name"] == container))
@@ -355,9 +353,9 @@ fn k0s_config(state: &State, pod: &Value, container: &str) -> Value {
         let Some(cm_name) = src.pointer("/configMapRef/name").and_then(Value::as_str) else {
             continue;
         };
-        let yaml = state
-            .store
-            .get(resource("", "configmaps"), ns, cm_name)
+        let yaml = view
+            .configmaps
+            .get(cm_name)
             .and_then(|cm| cm.pointer("/data/K0SMOTRON_K0S_YAML"))
             .and_then(Value::as_str);
         if let Some(yaml) = yaml
@@ -393,8 +391,22 @@ fn storage_joinable(config: &Value) -> bool {
 }
 
 /// The CA certificate (PEM) from the pod's mounted `NAME-ca` Secret.
-fn cluster_ca(state: &State, pod: &Value) -> Option<Vec<u8>> {
-    let ns = util::str_at(pod, &["metadata", "namespace"]).unwrap_or_default();
+fn cluster_ca(view: &PodView) -> Option<Vec<u8>> {
+    names_of_secrets(&view.pod)
+        .iter()
+        .filter(|n| n.ends_with("-ca"))
+        .find_map(|n| {
+            let data = view.secrets.get(n)?.get("data")?;
+            let b64 = data
+                .get("tls.crt")
+                .or_else(|| data.get("ca.crt"))?
+                .as_str()?;
+            base64::engine::general_purpose::STANDARD.decode(b64).ok()
+        })
+}
+
+/// Every Secret the pod mounts (plain or projected).
+pub fn names_of_secrets(pod: &Value) -> Vec<String> {
     let volumes = pod
         .pointer("/spec/volumes")
         .and_then(Value::as_array)
@@ -416,15 +428,18 @@ fn cluster_ca(state: &State, pod: &Value) -> Option<Vec<u8>> {
             }
         }
     }
-    let secret_res = resource("", "secrets");
-    names.iter().filter(|n| n.ends_with("-ca")).find_map(|n| {
-        let data = state.store.get(secret_res, ns, n)?.get("data")?;
-        let b64 = data
-            .get("tls.crt")
-            .or_else(|| data.get("ca.crt"))?
-            .as_str()?;
-        base64::engine::general_purpose::STANDARD.decode(b64).ok()
-    })
+    names
+}
+
+/// Every ConfigMap the pod's containers take their environment from.
+pub fn names_of_env_configmaps(pod: &Value) -> Vec<String> {
+    pod.pointer("/spec/containers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .flat_map(|c| c["envFrom"].as_array().cloned().unwrap_or_default())
+        .filter_map(|src| src.pointer("/configMapRef/name")?.as_str().map(String::from))
+        .collect()
 }
 
 /// `getExternalURIForPort`: an externalAddress with a port is used as written.

@@ -1,293 +1,371 @@
-//! `mothership`: a Kubernetes API test server for k0smotron's tests.
+//! `mothership`: a real Kubernetes control plane for k0smotron's tests.
 //!
-//! It serves the REST API over HTTPS closely enough that kube-rs and the real kubectl work
-//! against it: discovery, storage semantics with Status errors, bearer-token auth with
-//! RBAC-style rules and SelfSubjectAccessReview, simulated controllers (StatefulSet pods and
-//! PVCs, node ports, cluster IPs, load balancers, nodes), pod exec that answers like k0s,
-//! and knobs for latency and injected faults, with a request log.
+//! kube-apiserver, etcd, kube-controller-manager and kube-scheduler, built from their Go
+//! modules (`tests/cluster`), run on loopback; kwok plays the nodes and kubelets; small
+//! helpers provision volumes, give LoadBalancer Services an address and answer `k0s` inside
+//! the control-plane pods. Each [`Mothership`] is one test's view of it: its own namespace
+//! and its own TLS proxy in front of kube-apiserver, with latency, injected faults and a
+//! request log. One control plane is shared by all tests of a process unless a test asks for
+//! one of its own (other nodes, no default StorageClass).
 
-pub mod auth;
 pub mod binaries;
+pub mod cluster;
 pub mod control;
-mod controllers;
-mod discovery;
-mod exec;
+mod helpers;
 pub mod k0s;
-mod names;
-mod patch;
-pub mod resources;
-mod selector;
-mod server;
-pub mod state;
-mod status;
-mod store;
-mod strategy;
+mod procs;
+pub mod proxy;
 mod tls;
+mod users;
 mod util;
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context;
-use base64::Engine;
-use hyper_util::rt::TokioIo;
-use tokio::sync::oneshot;
+use k8s_openapi::api::core::v1::Namespace;
+use kube::api::{Api, DeleteParams, DynamicObject, ListParams, PostParams};
+use serde_json::json;
 
-pub use auth::{Rule, User};
+pub use cluster::{ClusterOptions, NodeSpec};
 pub use control::{Fault, FaultAction, LoggedRequest, RequestLog};
 pub use k0s::ExecOutput;
-pub use server::ExecCall;
-pub use state::{NodeSpec, Simulation, State, TimerAction};
+pub use users::{Rule, User};
 
-/// How to start a test server.
+/// When LoadBalancer Services of a test's namespace get an address.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LoadBalancers {
+    After(Duration),
+    Never,
+}
+
+/// How to start one test's view of the control plane.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Where the proxy listens.
     pub addr: SocketAddr,
-    pub sim: Simulation,
+    /// Added to every request at the proxy.
     pub latency: Duration,
-    /// Users besides the admin (whose token the default kubeconfig carries).
-    pub users: Vec<User>,
+    pub load_balancers: LoadBalancers,
+    /// `false`: the test's pods are scheduled but never become Running.
+    pub pods_ready: bool,
+    /// The release `GET /version` reports, if not the real one.
+    pub server_version: Option<String>,
+    /// `Some`: a control plane of this test's own, made with these options.
+    pub cluster: Option<ClusterOptions>,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
             addr: "127.0.0.1:0".parse().expect("address"),
-            sim: Simulation::default(),
             latency: Duration::ZERO,
-            users: Vec::new(),
+            load_balancers: LoadBalancers::After(Duration::ZERO),
+            pods_ready: true,
+            server_version: None,
+            cluster: None,
         }
     }
 }
 
-/// A running server; dropping it stops it.
-pub struct Mothership {
-    addr: SocketAddr,
-    ca_pem: String,
-    admin_token: String,
-    shared: Arc<server::Shared>,
-    shutdown: Option<oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+/// A control plane and the runtime its helpers and proxies run on.
+pub struct Harness {
+    pub cluster: cluster::Cluster,
+    pub admin: kube::Client,
+    runtime: tokio::runtime::Runtime,
 }
 
-fn random_token() -> String {
-    use rand::RngExt;
-    let bytes: [u8; 24] = rand::rng().random();
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-impl Mothership {
-    /// Start on its own thread and runtime; returns once it is listening.
-    pub fn start(config: Config) -> anyhow::Result<Self> {
-        let pki = tls::generate()?;
-        let listener = std::net::TcpListener::bind(config.addr)
-            .with_context(|| format!("cannot listen on {}", config.addr))?;
-        listener.set_nonblocking(true)?;
-        let addr = listener.local_addr()?;
-        let admin_token = random_token();
-        let mut users = vec![User::admin(admin_token.clone())];
-        users.extend(config.users);
-        let shared = Arc::new(server::Shared {
-            state: Mutex::new(State::new(config.sim)),
-            users: Mutex::new(users),
-            control: Mutex::new(control::Control {
-                latency: config.latency,
-                ..Default::default()
-            }),
-            exec_hook: Mutex::new(None),
-            server_address: addr.to_string(),
-        });
-        let (tx, rx) = oneshot::channel();
-        let acceptor = tokio_rustls::TlsAcceptor::from(pki.server_config);
-        let loop_shared = Arc::clone(&shared);
-        let thread = std::thread::Builder::new()
-            .name("mothership".into())
-            .spawn(move || {
-                let rt = tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .enable_all()
-                    .build()
-                    .expect("mothership runtime");
-                rt.block_on(async move {
-                    let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-                    accept_loop(listener, acceptor, loop_shared, rx).await;
-                });
-                rt.shutdown_timeout(Duration::from_millis(200));
-            })?;
-        Ok(Mothership {
-            addr,
-            ca_pem: pki.ca_pem,
-            admin_token,
-            shared,
-            shutdown: Some(tx),
-            thread: Some(thread),
+impl Harness {
+    pub fn start(opts: &ClusterOptions) -> anyhow::Result<Harness> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("mothership")
+            .enable_all()
+            .build()?;
+        let (cluster, admin) = runtime.block_on(async {
+            let k0s = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+            let cluster = cluster::Cluster::start(opts, k0s.local_addr()?.port()).await?;
+            let admin = cluster::client(&cluster.admin_kubeconfig()).await?;
+            helpers::spawn_all(admin.clone(), k0s, Arc::new(Mutex::new(Default::default())));
+            anyhow::Ok((cluster, admin))
+        })?;
+        Ok(Harness {
+            cluster,
+            admin,
+            runtime,
         })
     }
 
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.runtime.block_on(f)
+    }
+}
+
+/// The control plane every test of this process shares, started on first use.
+pub fn shared() -> anyhow::Result<&'static Harness> {
+    static SHARED: OnceLock<Result<Harness, String>> = OnceLock::new();
+    SHARED
+        .get_or_init(|| Harness::start(&ClusterOptions::default()).map_err(|e| format!("{e:#}")))
+        .as_ref()
+        .map_err(|e| anyhow::anyhow!("starting the test control plane failed: {e}"))
+}
+
+enum Owned {
+    Shared(&'static Harness),
+    Own(Box<Harness>),
+}
+
+/// One test's view: a namespace of its own and a proxy of its own. Dropping it removes the
+/// namespace (on a shared control plane) and stops the proxy.
+pub struct Mothership {
+    harness: Owned,
+    proxy: Option<proxy::Proxy>,
+    namespace: String,
+    admin_token: String,
+    users: Arc<Mutex<HashMap<String, String>>>,
+}
+
+fn random_suffix() -> String {
+    use rand::RngExt;
+    let n: u32 = rand::rng().random();
+    format!("{n:08x}")
+}
+
+impl Mothership {
+    pub fn start(config: Config) -> anyhow::Result<Self> {
+        let harness = match &config.cluster {
+            Some(opts) => Owned::Own(Box::new(Harness::start(opts)?)),
+            None => Owned::Shared(shared()?),
+        };
+        let h = match &harness {
+            Owned::Shared(h) => *h,
+            Owned::Own(h) => h.as_ref(),
+        };
+        let namespace = if config.pods_ready {
+            format!("t-{}", random_suffix())
+        } else {
+            static NEXT: AtomicUsize = AtomicUsize::new(0);
+            let i = NEXT.fetch_add(1, Ordering::SeqCst);
+            cluster::UNREADY_NAMESPACES
+                .get(i)
+                .context("every namespace whose pods never become ready is taken")?
+                .to_string()
+        };
+        let admin_token = h.cluster.admin_token.clone();
+        let users = Arc::new(Mutex::new(HashMap::from([(
+            admin_token.clone(),
+            "admin".to_string(),
+        )])));
+        let lb = match config.load_balancers {
+            LoadBalancers::After(d) => d.as_millis().to_string(),
+            LoadBalancers::Never => "never".into(),
+        };
+        let proxy = h.block_on(async {
+            let namespaces: Api<Namespace> = Api::all(h.admin.clone());
+            let ns: Namespace = serde_json::from_value(json!({"metadata": {
+                "name": namespace, "annotations": {helpers::LB_DELAY_ANNOTATION: lb}}}))?;
+            if config.pods_ready {
+                namespaces.create(&PostParams::default(), &ns).await?;
+            } else {
+                namespaces
+                    .patch(
+                        &namespace,
+                        &kube::api::PatchParams::default(),
+                        &kube::api::Patch::Merge(&ns),
+                    )
+                    .await?;
+            }
+            let proxy = proxy::Proxy::start(
+                config.addr,
+                h.cluster.apiserver,
+                &h.cluster.ca_pem,
+                Arc::clone(&h.cluster.pki.server_config),
+                Arc::clone(&users),
+                config.latency,
+            )
+            .await?;
+            proxy.shared.knobs().server_version = config.server_version.clone();
+            anyhow::Ok(proxy)
+        })?;
+        Ok(Mothership {
+            harness,
+            proxy: Some(proxy),
+            namespace,
+            admin_token,
+            users,
+        })
+    }
+
+    fn harness(&self) -> &Harness {
+        match &self.harness {
+            Owned::Shared(h) => h,
+            Owned::Own(h) => h,
+        }
+    }
+
+    fn proxy(&self) -> &proxy::Proxy {
+        self.proxy.as_ref().expect("proxy runs")
+    }
+
+    /// The test's namespace (the kubeconfig's context namespace).
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.proxy().addr
     }
 
     pub fn url(&self) -> String {
-        format!("https://{}", self.addr)
+        format!("https://{}", self.addr())
     }
 
     pub fn ca_pem(&self) -> &str {
-        &self.ca_pem
+        &self.harness().cluster.ca_pem
     }
 
     pub fn admin_token(&self) -> &str {
         &self.admin_token
     }
 
-    /// A kubeconfig for the admin.
+    /// The admin's kubeconfig through this test's proxy, in this test's namespace.
     pub fn kubeconfig(&self) -> String {
         self.kubeconfig_with_token("admin", &self.admin_token)
     }
 
-    /// A kubeconfig whose context `mothership` uses `token` (any string; unknown ones get 401).
+    /// A kubeconfig whose user `user` presents `token`.
     pub fn kubeconfig_with_token(&self, user: &str, token: &str) -> String {
-        kubeconfig_yaml(&self.url(), &self.ca_pem, user, token)
+        cluster::kubeconfig(&self.url(), self.ca_pem(), user, token, &self.namespace)
     }
 
     pub fn write_kubeconfig(&self, path: &Path) -> anyhow::Result<()> {
         write_private(path, &self.kubeconfig())
     }
 
-    /// Register a further user (token and rules).
-    pub fn add_user(&self, user: User) {
-        self.shared.users.lock().expect("users lock").push(user);
+    /// A user limited by `user.rules` (a ServiceAccount of this namespace with Roles and
+    /// ClusterRoles bound to it); returns its token.
+    pub fn add_user(&self, user: User) -> String {
+        let h = self.harness();
+        let token = h
+            .block_on(users::create(&h.admin, &self.namespace, &user))
+            .expect("create a limited user");
+        self.users
+            .lock()
+            .expect("users lock")
+            .insert(token.clone(), user.name.clone());
+        token
     }
 
     pub fn requests(&self) -> RequestLog {
-        self.shared.control().log.clone()
+        self.proxy().shared.knobs().log.clone()
     }
 
     pub fn reset_requests(&self) {
-        self.shared.control().log.requests.clear();
+        self.proxy().shared.knobs().log.requests.clear();
     }
 
     pub fn inject(&self, fault: Fault) {
-        self.shared.control().faults.push(fault);
+        self.proxy().shared.knobs().faults.push(fault);
     }
 
     pub fn clear_faults(&self) {
-        self.shared.control().faults.clear();
+        self.proxy().shared.knobs().faults.clear();
     }
 
     pub fn set_latency(&self, latency: Duration) {
-        self.shared.control().latency = latency;
+        self.proxy().shared.knobs().latency = latency;
     }
 
-    /// Answer exec calls with `hook` first; `None` from it falls back to the k0s emulation.
-    pub fn set_exec_hook(
-        &self,
-        hook: impl Fn(&ExecCall) -> Option<ExecOutput> + Send + Sync + 'static,
-    ) {
-        *self.shared.exec_hook.lock().expect("hook lock") = Some(Arc::new(hook));
+    /// A kube-rs client of the admin, straight to kube-apiserver (not logged), and a way to
+    /// run its futures.
+    pub fn admin(&self) -> kube::Client {
+        self.harness().admin.clone()
     }
 
-    /// Every stored object of a resource (by plural, e.g. `"configmaps"`), in all namespaces.
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.harness().block_on(f)
+    }
+
+    /// Every object of a resource (by plural, e.g. `"configmaps"`) in the test's namespace,
+    /// or of the whole cluster for cluster-scoped ones, as JSON.
     pub fn objects(&self, plural: &str) -> Vec<serde_json::Value> {
-        let res = resources::RESOURCES
-            .iter()
-            .find(|r| r.plural == plural)
-            .expect("known resource");
-        self.with_state(|s| s.store.all(res, None).cloned().collect())
+        let (ar, namespaced) = util::resource(plural);
+        let api: Api<DynamicObject> = if namespaced {
+            Api::namespaced_with(self.admin(), &self.namespace, &ar)
+        } else {
+            Api::all_with(self.admin(), &ar)
+        };
+        let list = self
+            .block_on(api.list(&ListParams::default()))
+            .unwrap_or_else(|e| panic!("listing {plural}: {e}"));
+        list.items
+            .into_iter()
+            .map(|o| {
+                let mut v = serde_json::to_value(o).expect("object");
+                v["kind"] = json!(ar.kind);
+                v
+            })
+            .collect()
     }
 
-    /// Objects of any kind whose labels include `key=value`, as `Kind/name`.
+    /// Objects of the namespace (of the kinds k0smotron writes, and pods and claims) whose
+    /// labels include `key=value`, as `Kind/name`.
     pub fn labelled(&self, key: &str, value: &str) -> Vec<String> {
-        self.with_state(|s| {
-            s.store
-                .objects
-                .values()
-                .filter(|o| {
-                    o.pointer("/metadata/labels")
-                        .and_then(|l| l.get(key))
-                        .and_then(|v| v.as_str())
-                        == Some(value)
-                })
-                .map(|o| {
-                    format!(
-                        "{}/{}",
-                        o["kind"].as_str().unwrap_or_default(),
-                        o["metadata"]["name"].as_str().unwrap_or_default()
-                    )
-                })
-                .collect()
-        })
-    }
-
-    /// Read or change the state directly (simulation switches, seeding objects in tests).
-    pub fn with_state<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
-        let mut s = self.shared.state.lock().expect("state lock");
-        let out = f(&mut s);
-        // Timers requested here run at once: there may be no runtime on this thread.
-        let timers = std::mem::take(&mut s.timers);
-        for t in timers {
-            s.fire(&t.action);
+        let mut out = Vec::new();
+        for plural in util::NAMESPACED {
+            let (ar, _) = util::resource(plural);
+            let api: Api<DynamicObject> = Api::namespaced_with(self.admin(), &self.namespace, &ar);
+            let lp = ListParams::default().labels(&format!("{key}={value}"));
+            let list = self
+                .block_on(api.list(&lp))
+                .unwrap_or_else(|e| panic!("listing {plural}: {e}"));
+            for o in list.items {
+                out.push(format!("{}/{}", ar.kind, o.metadata.name.unwrap_or_default()));
+            }
         }
         out
+    }
+
+    /// Create an object of `plural` in the test's namespace (a foreign object, for tests).
+    pub fn create(&self, plural: &str, object: serde_json::Value) {
+        let (ar, _) = util::resource(plural);
+        let api: Api<DynamicObject> = Api::namespaced_with(self.admin(), &self.namespace, &ar);
+        let obj: DynamicObject = serde_json::from_value(object).expect("object");
+        self.block_on(api.create(&PostParams::default(), &obj))
+            .unwrap_or_else(|e| panic!("creating a {plural}: {e}"));
     }
 }
 
 impl Drop for Mothership {
     fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-async fn accept_loop(
-    listener: tokio::net::TcpListener,
-    acceptor: tokio_rustls::TlsAcceptor,
-    shared: Arc<server::Shared>,
-    mut shutdown: oneshot::Receiver<()>,
-) {
-    loop {
-        tokio::select! {
-            _ = &mut shutdown => break,
-            accepted = listener.accept() => {
-                let Ok((tcp, _)) = accepted else { continue };
-                let acceptor = acceptor.clone();
-                let shared = Arc::clone(&shared);
-                tokio::spawn(async move {
-                    let Ok(tls) = acceptor.accept(tcp).await else { return };
-                    let svc = hyper::service::service_fn(move |req| server::service(Arc::clone(&shared), req));
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(tls), svc)
-                        .with_upgrades()
-                        .await;
-                });
-            }
+        self.proxy.take();
+        if let Owned::Shared(h) = self.harness
+            && !self.namespace.starts_with("unready-")
+        {
+            let api: Api<Namespace> = Api::all(h.admin.clone());
+            let _ = h.block_on(api.delete(&self.namespace, &DeleteParams::background()));
         }
     }
 }
 
+/// A kubeconfig text for `server` with a bearer token.
 pub fn kubeconfig_yaml(server: &str, ca_pem: &str, user: &str, token: &str) -> String {
-    let ca = base64::engine::general_purpose::STANDARD.encode(ca_pem);
-    format!(
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: mothership\n  cluster:\n    server: {server}\n    certificate-authority-data: {ca}\ncontexts:\n- name: mothership\n  context:\n    cluster: mothership\n    user: {user}\ncurrent-context: mothership\nusers:\n- name: {user}\n  user:\n    token: {token}\n"
-    )
+    cluster::kubeconfig(server, ca_pem, user, token, "default")
 }
 
 /// Write a file holding credentials with mode 0600.
 pub fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
     use std::io::Write;
-    #[cfg(unix)]
     use std::os::unix::fs::OpenOptionsExt;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    opts.mode(0o600);
-    let mut f = opts
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
         .open(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     f.write_all(contents.as_bytes())?;

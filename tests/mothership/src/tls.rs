@@ -7,7 +7,17 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
 pub struct Pki {
     pub ca_pem: String,
+    /// The serving certificate (for 127.0.0.1, ::1, localhost) and its key, as PEM, for
+    /// kube-apiserver; the proxy serves the same with `server_config`.
+    pub server_cert_pem: String,
+    pub server_key_pem: String,
     pub server_config: Arc<rustls::ServerConfig>,
+}
+
+/// A key pair for service-account tokens: (private PKCS#8 PEM, public PEM).
+pub fn service_account_keys() -> anyhow::Result<(String, String)> {
+    let key = KeyPair::generate()?;
+    Ok((key.serialize_pem(), key.public_key_pem()))
 }
 
 pub fn generate() -> anyhow::Result<Pki> {
@@ -51,6 +61,8 @@ pub fn generate() -> anyhow::Result<Pki> {
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Pki {
         ca_pem: ca_cert.pem(),
+        server_cert_pem: server_cert.pem(),
+        server_key_pem: server_key.serialize_pem(),
         server_config: Arc::new(config),
     })
 }

@@ -1,10 +1,51 @@
-//! Small helpers for objects held as JSON.
+//! Small helpers: the resources tests read by plural, and a few JSON accessors.
 
-use rand::RngExt;
-use serde_json::{Map, Value, json};
+use kube::api::ApiResource;
+use serde_json::Value;
 
-pub fn now() -> String {
-    rfc3339(time::OffsetDateTime::now_utc())
+/// Namespaced kinds tests look at by label.
+pub const NAMESPACED: [&str; 7] = [
+    "statefulsets",
+    "services",
+    "configmaps",
+    "secrets",
+    "persistentvolumeclaims",
+    "pods",
+    "events",
+];
+
+/// The API resource of a plural, and whether it is namespaced.
+pub fn resource(plural: &str) -> (ApiResource, bool) {
+    let (group, version, kind, namespaced) = match plural {
+        "statefulsets" => ("apps", "v1", "StatefulSet", true),
+        "services" => ("", "v1", "Service", true),
+        "configmaps" => ("", "v1", "ConfigMap", true),
+        "secrets" => ("", "v1", "Secret", true),
+        "persistentvolumeclaims" => ("", "v1", "PersistentVolumeClaim", true),
+        "pods" => ("", "v1", "Pod", true),
+        "events" => ("", "v1", "Event", true),
+        "serviceaccounts" => ("", "v1", "ServiceAccount", true),
+        "namespaces" => ("", "v1", "Namespace", false),
+        "nodes" => ("", "v1", "Node", false),
+        "persistentvolumes" => ("", "v1", "PersistentVolume", false),
+        "storageclasses" => ("storage.k8s.io", "v1", "StorageClass", false),
+        other => panic!("the test harness does not know resource {other:?}"),
+    };
+    let api_version = if group.is_empty() {
+        version.to_string()
+    } else {
+        format!("{group}/{version}")
+    };
+    (
+        ApiResource {
+            group: group.into(),
+            version: version.into(),
+            api_version,
+            kind: kind.into(),
+            plural: plural.into(),
+        },
+        namespaced,
+    )
 }
 
 /// RFC 3339 in UTC to the second, as the API server writes timestamps.
@@ -15,115 +56,20 @@ pub fn rfc3339(t: time::OffsetDateTime) -> String {
         .expect("timestamp format")
 }
 
-pub fn new_uid() -> String {
-    let b: [u8; 16] = rand::rng().random();
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
-        u16::from_be_bytes([b[4], b[5]]),
-        u16::from_be_bytes([b[6], b[7]]) & 0x0fff,
-        (u16::from_be_bytes([b[8], b[9]]) & 0x3fff) | 0x8000,
-        u64::from_be_bytes([0, 0, b[10], b[11], b[12], b[13], b[14], b[15]])
-    )
-}
-
-/// The random suffix `generateName` appends (apiserver's `SimpleNameGenerator`).
-pub fn name_suffix() -> String {
-    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    let mut rng = rand::rng();
-    (0..5)
-        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-        .collect()
-}
-
-/// A short stable hash (FNV-1a) for revision names.
-pub fn short_hash(v: &Value) -> String {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in v.to_string().bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    format!("{:010x}", h & 0xff_ffff_ffff)
-}
-
 pub fn meta(obj: &Value) -> &Value {
     obj.get("metadata").unwrap_or(&Value::Null)
 }
 
-pub fn meta_mut(obj: &mut Value) -> &mut Map<String, Value> {
-    if !obj.get("metadata").is_some_and(Value::is_object) {
-        obj["metadata"] = json!({});
-    }
-    obj["metadata"]
-        .as_object_mut()
-        .expect("metadata is an object")
-}
-
 pub fn str_at<'a>(obj: &'a Value, path: &[&str]) -> Option<&'a str> {
-    at(obj, path).and_then(Value::as_str)
-}
-
-pub fn at<'a>(obj: &'a Value, path: &[&str]) -> Option<&'a Value> {
-    path.iter().try_fold(obj, |cur, seg| cur.get(seg))
+    let mut cur = obj;
+    for p in path {
+        cur = cur.get(p)?;
+    }
+    cur.as_str()
 }
 
 pub fn name(obj: &Value) -> &str {
     str_at(obj, &["metadata", "name"]).unwrap_or_default()
-}
-
-pub fn uid(obj: &Value) -> &str {
-    str_at(obj, &["metadata", "uid"]).unwrap_or_default()
-}
-
-pub fn finalizers(obj: &Value) -> Vec<String> {
-    meta(obj)
-        .get("finalizers")
-        .and_then(Value::as_array)
-        .map(|f| {
-            f.iter()
-                .filter_map(|s| s.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-pub fn set_finalizers(obj: &mut Value, list: Vec<String>) {
-    let m = meta_mut(obj);
-    if list.is_empty() {
-        m.remove("finalizers");
-    } else {
-        m.insert("finalizers".into(), json!(list));
-    }
-}
-
-pub fn is_deleting(obj: &Value) -> bool {
-    meta(obj)
-        .get("deletionTimestamp")
-        .is_some_and(|v| !v.is_null())
-}
-
-pub fn owner_uids(obj: &Value) -> Vec<String> {
-    meta(obj)
-        .get("ownerReferences")
-        .and_then(Value::as_array)
-        .map(|refs| {
-            refs.iter()
-                .filter_map(|r| r.get("uid").and_then(Value::as_str).map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The controller owner reference to `owner` (what `metav1.NewControllerRef` writes).
-pub fn controller_ref(owner: &Value) -> Value {
-    json!({
-        "apiVersion": owner["apiVersion"],
-        "kind": owner["kind"],
-        "name": name(owner),
-        "uid": uid(owner),
-        "controller": true,
-        "blockOwnerDeletion": true,
-    })
 }
 
 /// Whether a pod's Ready condition is True.
