@@ -1,14 +1,27 @@
-//! `k0smotron create` against the test API server, as a user runs it.
+//! `k0smotron create` against the real test control plane, as a user runs it.
 
 mod support;
 
 use std::time::{Duration, Instant};
 
-use mothership::{Fault, LoggedRequest};
+use mothership::{ClusterOptions, Fault, LoadBalancers, LoggedRequest, Rule, User};
 use serde_json::{Value, json};
 use support::*;
 
 const SELECTOR_KEY: &str = "k0smotron.io/cluster";
+
+/// Everything `create` and its wait touch in the namespace.
+const NAMESPACED: [&str; 9] = [
+    "configmaps",
+    "secrets",
+    "services",
+    "statefulsets",
+    "pods",
+    "pods/exec",
+    "persistentvolumeclaims",
+    "events",
+    "serviceaccounts",
+];
 
 fn create(env: &Env, args: &[&str]) -> std::process::Output {
     env.cmd()
@@ -82,7 +95,7 @@ fn node_port_control_plane_end_to_end() {
     assert!(
         sans.contains(&cluster_ip)
             && sans.contains(&"203.0.113.11")
-            && sans.contains(&"kmc-demo-nodeport.default.svc.cluster.local")
+            && sans.contains(&format!("kmc-demo-nodeport.{}.svc.cluster.local", env.ns()).as_str())
     );
     let mut sorted = sans.clone();
     sorted.sort();
@@ -203,7 +216,7 @@ fn pinned_ports_and_two_control_planes_side_by_side() {
 
 #[test]
 fn load_balancer_address_is_awaited() {
-    let env = Env::with(|c| c.sim.lb_delay = Some(Duration::from_millis(700)));
+    let env = Env::with(|c| c.load_balancers = LoadBalancers::After(Duration::from_millis(700)));
     let out = create(&env, &["lb", "--service-type", "LoadBalancer"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let cfg = k0s_yaml(&env, "lb");
@@ -218,7 +231,7 @@ fn load_balancer_address_is_awaited() {
 
 #[test]
 fn load_balancer_timeout_is_a_clear_error() {
-    let env = Env::with(|c| c.sim.lb_delay = None);
+    let env = Env::with(|c| c.load_balancers = LoadBalancers::Never);
     let out = create(
         &env,
         &["lb", "--service-type", "LoadBalancer", "--lb-timeout", "1s"],
@@ -238,10 +251,7 @@ fn load_balancer_timeout_is_a_clear_error() {
 #[test]
 fn cluster_ip_uses_the_service_name_and_warns() {
     let env = Env::new();
-    let out = create(
-        &env,
-        &["inner", "--service-type", "ClusterIP", "-n", "default"],
-    );
+    let out = create(&env, &["inner", "--service-type", "ClusterIP"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     // k0s hands externalAddress to konnectivity agents in the child cluster, which cannot
@@ -249,11 +259,12 @@ fn cluster_ip_uses_the_service_name_and_warns() {
     let k0s = k0s_yaml(&env, "inner");
     assert!(k0s["spec"]["api"].get("externalAddress").is_none(), "{k0s}");
     let sans = k0s["spec"]["api"]["sans"].as_array().unwrap();
-    assert!(sans.contains(&"kmc-inner.default.svc".into()), "{sans:?}");
+    let service = format!("kmc-inner.{}.svc", env.ns());
+    assert!(sans.contains(&service.as_str().into()), "{sans:?}");
     let configmaps = env.ms.objects("configmaps");
     assert_eq!(
         find(&configmaps, "kmc-inner")["data"]["endpoint"],
-        "https://kmc-inner.default.svc:30443",
+        format!("https://{service}:30443").as_str(),
         "the kubeconfig server is the Service name"
     );
     assert!(
@@ -336,8 +347,10 @@ fn existing_control_plane_gets_a_hint_and_no_write() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("control plane twice already exists in namespace default")
-            && err.contains("upgrade")
+        err.contains(&format!(
+            "control plane twice already exists in namespace {}",
+            env.ns()
+        )) && err.contains("upgrade")
             && err.contains("scale")
             && err.contains("delete"),
         "{err}"
@@ -349,22 +362,13 @@ fn existing_control_plane_gets_a_hint_and_no_write() {
 fn a_foreign_object_with_a_colliding_name_is_left_alone() {
     let env = Env::new();
     let foreign = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kmc-victim-config", "labels": {"owner": "someone-else"}}, "data": {"keep": "me"}});
-    let before = env
-        .ms
-        .with_state(|s| {
-            s.create(
-                mothership::resources::find("", "v1", "configmaps").unwrap(),
-                "default",
-                foreign,
-                false,
-            )
-        })
-        .unwrap();
+    env.ms.create("configmaps", foreign);
+    let before = find(&env.ms.objects("configmaps"), "kmc-victim-config").clone();
     env.ms.reset_requests();
     let out = create(&env, &["victim"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("ConfigMap/kmc-victim-config already exists in namespace default and does not belong to control plane victim"), "{err}");
+    assert!(err.contains(&format!("ConfigMap/kmc-victim-config already exists in namespace {} and does not belong to control plane victim", env.ns())), "{err}");
     let after = find(&env.ms.objects("configmaps"), "kmc-victim-config").clone();
     assert_eq!(after, before, "untouched");
     assert_eq!(writes(&env), 0, "nothing written");
@@ -374,32 +378,33 @@ fn a_foreign_object_with_a_colliding_name_is_left_alone() {
 fn a_failure_at_every_write_position_leaves_nothing_and_a_rerun_succeeds() {
     // All 18 writes of an etcd control plane: 2 in wave 2, 14 in wave 3, 2 in wave 4.
     let positions: Vec<(&str, &str, u32)> = vec![
-        ("POST", "/api/v1/namespaces/default/configmaps", 1),
-        ("POST", "/api/v1/namespaces/default/services", 1),
-        ("PATCH", "/api/v1/namespaces/default/configmaps/kmc-fail", 1),
+        ("POST", "/api/v1/namespaces/NS/configmaps", 1),
+        ("POST", "/api/v1/namespaces/NS/services", 1),
+        ("PATCH", "/api/v1/namespaces/NS/configmaps/kmc-fail", 1),
         (
             "PATCH",
-            "/api/v1/namespaces/default/services/kmc-fail-nodeport",
+            "/api/v1/namespaces/NS/services/kmc-fail-nodeport",
             1,
         ),
-        ("POST", "/api/v1/namespaces/default/secrets", 1),
-        ("POST", "/api/v1/namespaces/default/secrets", 2),
-        ("POST", "/api/v1/namespaces/default/secrets", 3),
-        ("POST", "/api/v1/namespaces/default/secrets", 4),
-        ("POST", "/api/v1/namespaces/default/secrets", 5),
-        ("POST", "/api/v1/namespaces/default/secrets", 6),
-        ("POST", "/api/v1/namespaces/default/secrets", 7),
-        ("POST", "/api/v1/namespaces/default/secrets", 8),
-        ("POST", "/api/v1/namespaces/default/configmaps", 2),
-        ("POST", "/api/v1/namespaces/default/configmaps", 3),
-        ("POST", "/api/v1/namespaces/default/configmaps", 4),
-        ("POST", "/api/v1/namespaces/default/services", 2),
-        ("POST", "/apis/apps/v1/namespaces/default/statefulsets", 1),
-        ("POST", "/apis/apps/v1/namespaces/default/statefulsets", 2),
+        ("POST", "/api/v1/namespaces/NS/secrets", 1),
+        ("POST", "/api/v1/namespaces/NS/secrets", 2),
+        ("POST", "/api/v1/namespaces/NS/secrets", 3),
+        ("POST", "/api/v1/namespaces/NS/secrets", 4),
+        ("POST", "/api/v1/namespaces/NS/secrets", 5),
+        ("POST", "/api/v1/namespaces/NS/secrets", 6),
+        ("POST", "/api/v1/namespaces/NS/secrets", 7),
+        ("POST", "/api/v1/namespaces/NS/secrets", 8),
+        ("POST", "/api/v1/namespaces/NS/configmaps", 2),
+        ("POST", "/api/v1/namespaces/NS/configmaps", 3),
+        ("POST", "/api/v1/namespaces/NS/configmaps", 4),
+        ("POST", "/api/v1/namespaces/NS/services", 2),
+        ("POST", "/apis/apps/v1/namespaces/NS/statefulsets", 1),
+        ("POST", "/apis/apps/v1/namespaces/NS/statefulsets", 2),
     ];
     assert_eq!(positions.len(), 18);
     for (method, path, nth) in positions {
         let env = Env::new();
+        let path = &path.replace("NS", env.ns());
         env.ms.inject(Fault::status(method, path, nth, 500));
         let out = create(&env, &["fail"]);
         let err = stderr(&out);
@@ -429,7 +434,7 @@ fn keep_on_failure_leaves_the_objects() {
     let env = Env::new();
     env.ms.inject(Fault::status(
         "POST",
-        "/apis/apps/v1/namespaces/default/statefulsets",
+        &format!("/apis/apps/v1/namespaces/{}/statefulsets", env.ns()),
         1,
         500,
     ));
@@ -449,7 +454,7 @@ fn keep_on_failure_leaves_the_objects() {
 
 #[test]
 fn no_wait_returns_before_ready_and_timeout_exits_3() {
-    let env = Env::with(|c| c.sim.pod_ready_delay = Duration::from_secs(30));
+    let env = Env::with(|c| c.pods_ready = false);
     let start = Instant::now();
     let out = create(&env, &["quick", "--no-wait"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -463,7 +468,7 @@ fn no_wait_returns_before_ready_and_timeout_exits_3() {
     let out = create(&env, &["slow", "--timeout", "1s"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(3), "{err}");
-    assert!(err.contains("timed out after 1s waiting for 1 ready replica(s) of StatefulSet/kmc-slow (0 ready; kmc-slow-0 Running)"), "{err}");
+    assert!(err.contains("timed out after 1s waiting for 1 ready replica(s) of StatefulSet/kmc-slow (0 ready; kmc-slow-0 Pending)"), "{err}");
     assert!(
         !env.ms.labelled(SELECTOR_KEY, "slow").is_empty(),
         "objects stay after a wait timeout"
@@ -472,45 +477,66 @@ fn no_wait_returns_before_ready_and_timeout_exits_3() {
 
 #[test]
 fn warning_events_are_shown_with_a_hint() {
+    // Cluster-wide: a control plane of this test's own, without a default StorageClass.
     let env = Env::with(|c| {
-        c.sim.default_storage_class = false;
-        c.sim.pod_ready_delay = Duration::from_millis(800);
+        c.cluster = Some(ClusterOptions {
+            default_storage_class: false,
+            // Time for the claim's event to show before the controller is Ready.
+            pod_ready: Duration::from_millis(1500),
+            ..ClusterOptions::default()
+        })
     });
     let out = create(&env, &["events"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(err.contains("! PersistentVolumeClaim/etcd-data-kmc-events-etcd-0: ProvisioningFailed: no persistent volumes available for this claim and no storage class is set (the claim cannot be provisioned: pass --storage-class"), "{err}");
+    // The PV controller reports a claim without a class as a Normal event (FailedBinding);
+    // the Warning is the scheduler's, about the etcd pod.
+    assert!(err.contains("! Pod/kmc-events-etcd-0: FailedScheduling: 0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims"), "{err}");
+    assert!(
+        err.contains(
+            "(no node fits the pod: check --cpu/--memory, node capacity, taints and unbound claims)"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn create_namespace_only_when_asked() {
     let env = Env::new();
-    let out = create(&env, &["ns1", "-n", "fresh"]);
+    let fresh = format!("{}-fresh", env.ns());
+    let out = create(&env, &["ns1", "-n", &fresh]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out)
-            .contains("namespace fresh does not exist; create it first or pass --create-namespace")
-    );
-    assert!(env.ms.labelled(SELECTOR_KEY, "ns1").is_empty());
-    let out = create(&env, &["ns1", "-n", "fresh", "--create-namespace"]);
+    assert!(stderr(&out).contains(&format!(
+        "namespace {fresh} does not exist; create it first or pass --create-namespace"
+    )));
+    let out = create(&env, &["ns1", "-n", &fresh, "--create-namespace"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let record = find(&env.ms.objects("configmaps"), "kmc-ns1").clone();
-    assert_eq!(record["metadata"]["namespace"], "fresh");
+    let namespace = env
+        .ms
+        .objects("namespaces")
+        .into_iter()
+        .find(|n| n["metadata"]["name"] == fresh.as_str())
+        .expect("created");
+    assert_eq!(
+        namespace["metadata"]["labels"]["k0smotron.io/cluster"],
+        "ns1"
+    );
+    let record = kubectl_json(&env, &["-n", &fresh, "get", "configmap", "kmc-ns1"]);
     assert_eq!(record["data"]["createdNamespace"], "true");
 }
 
 #[test]
 fn a_namespace_scoped_role_is_enough() {
     let env = Env::new();
-    env.ms.add_user(mothership::User {
-        name: "team".into(),
-        token: "team-token".into(),
-        rules: Some(vec![
-            mothership::Rule::new(&["*"], &["*"]).in_namespaces(&["default"]),
-            mothership::Rule::new(&["get", "list"], &["nodes"]),
-        ]),
-    });
-    let kc = env.kubeconfig_for("team", "team-token");
+    let token = env.ms.add_user(User::new(
+        "team",
+        vec![
+            // Not `namespaces`: a Role in a namespace that grants it may read that namespace.
+            Rule::new(&["*"], &NAMESPACED).in_namespaces(&[env.ns()]),
+            Rule::new(&["get", "list"], &["nodes"]),
+        ],
+    ));
+    let kc = env.kubeconfig_for("team", &token);
     let out = env
         .cmd_with(&kc)
         .args(["create", "scoped", "--key-algorithm", "ecdsa-p256"])
@@ -678,7 +704,10 @@ fn a_missing_manifests_reference_stops_before_writing() {
     let out = create(&env, &["refs", "--manifests", "addons"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("--manifests addons: no such object in namespace default"),
+        stderr(&out).contains(&format!(
+            "--manifests addons: no such object in namespace {}",
+            env.ns()
+        )),
         "{}",
         stderr(&out)
     );
@@ -724,4 +753,18 @@ fn v1beta1_document_from_a_file() {
         cfg["spec"]["storage"]["kine"]["dataSource"],
         "postgres://db/k0s"
     );
+}
+
+/// `kubectl ARGS -o json` as the admin, parsed.
+fn kubectl_json(env: &Env, args: &[&str]) -> Value {
+    let out = std::process::Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(&env.kubeconfig)
+        .args(args)
+        .args(["-o", "json"])
+        .env("HOME", env.dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "kubectl {args:?}: {}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
 }

@@ -1,10 +1,10 @@
-//! `k0smotron doctor` against the test API server, as a user runs it.
+//! `k0smotron doctor` against the real test control plane, as a user runs it.
 
 mod support;
 
 use std::time::{Duration, Instant};
 
-use mothership::{NodeSpec, Rule, User};
+use mothership::{ClusterOptions, NodeSpec, Rule, User};
 use serde_json::Value;
 use support::*;
 
@@ -27,7 +27,7 @@ fn every_check_green_in_two_waves_of_requests() {
         "{err}"
     );
     assert!(!err.contains('✗') && !err.contains("\n! "), "{err}");
-    assert!(err.contains("may create pods/exec in namespace default"));
+    assert!(err.contains(&format!("may create pods/exec in namespace {}", env.ns())));
     assert!(err.contains("NodePort endpoints will use 203.0.113.11 (ExternalIP)"));
     assert!(
         err.ends_with("All 13 required checks passed (0 warning(s)).\n"),
@@ -65,7 +65,7 @@ fn json_output_for_scripts() {
     assert_eq!(out.status.code(), Some(0));
     let report = json_report(&out);
     assert_eq!(report["ok"], true);
-    assert_eq!(report["namespace"], "default");
+    assert_eq!(report["namespace"], env.ns());
     assert_eq!(report["server"], env.ms.url());
     let names: Vec<&str> = report["checks"]
         .as_array()
@@ -175,11 +175,13 @@ fn silent_server_times_out_within_ten_seconds() {
 #[test]
 fn untrusted_certificate_is_a_tls_error() {
     let env = Env::new();
-    let other = mothership::Mothership::start(mothership::Config::default()).unwrap();
-    // Our server's address with another server's CA.
-    let text = other
-        .kubeconfig_with_token("admin", env.ms.admin_token())
-        .replace(&other.url(), &env.ms.url());
+    // Our server's address with another CA.
+    let text = mothership::kubeconfig_yaml(
+        &env.ms.url(),
+        &mothership::unrelated_ca_pem(),
+        "admin",
+        env.ms.admin_token(),
+    );
     let path = env.dir.path().join("wrong-ca");
     std::fs::write(&path, text).unwrap();
     let out = env.cmd_with(&path).arg("doctor").output().unwrap();
@@ -198,8 +200,8 @@ fn untrusted_certificate_is_a_tls_error() {
 #[test]
 fn read_only_user_gets_each_missing_permission_named() {
     let env = Env::new();
-    env.ms.add_user(User::read_only("auditor", "auditor-token"));
-    let kc = env.kubeconfig_for("auditor", "auditor-token");
+    let token = env.ms.add_user(User::read_only("auditor"));
+    let kc = env.kubeconfig_for("auditor", &token);
     let out = env.cmd_with(&kc).arg("doctor").output().unwrap();
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
@@ -211,16 +213,20 @@ fn read_only_user_gets_each_missing_permission_named() {
         "persistentvolumeclaims",
     ] {
         let line = format!(
-            "✗ may not create, patch, delete, deletecollection {resource} in namespace default"
+            "✗ may not create, patch, delete, deletecollection {resource} in namespace {}",
+            env.ns()
         );
         assert!(err.contains(&line), "missing line {line:?} in\n{err}");
     }
     assert!(
-        err.contains("✗ may not create pods/exec in namespace default"),
+        err.contains(&format!(
+            "✗ may not create pods/exec in namespace {}",
+            env.ns()
+        )),
         "{err}"
     );
     assert!(
-        err.contains("✓ may get, list pods in namespace default"),
+        err.contains(&format!("✓ may get, list pods in namespace {}", env.ns())),
         "{err}"
     );
     assert!(err.contains("6 of 13 required checks failed"), "{err}");
@@ -247,29 +253,30 @@ fn read_only_user_gets_each_missing_permission_named() {
 #[test]
 fn permissions_are_asked_in_the_chosen_namespace() {
     let env = Env::new();
-    env.ms.add_user(User {
-        name: "team".into(),
-        token: "team-token".into(),
-        rules: Some(vec![
-            Rule::new(&["*"], &["*"]).in_namespaces(&["team-a"]),
+    let team = format!("{}-team", env.ns());
+    let token = env.ms.add_user(User::new(
+        "team",
+        vec![
+            Rule::new(&["*"], &["*"]).in_namespaces(&[&team]),
             Rule::new(&["get", "list"], &["nodes", "storageclasses"]),
-        ]),
-    });
-    let kc = env.kubeconfig_for("team", "team-token");
+        ],
+    ));
+    let kc = env.kubeconfig_for("team", &token);
     env.cmd_with(&kc)
-        .args(["doctor", "-n", "team-a"])
+        .args(["doctor", "-n", &team])
         .assert()
         .success();
     let out = env.cmd_with(&kc).arg("doctor").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains(
-        "✗ may not create, get, list, patch, delete, deletecollection secrets in namespace default"
-    ));
+    assert!(stderr(&out).contains(&format!(
+        "✗ may not create, get, list, patch, delete, deletecollection secrets in namespace {}",
+        env.ns()
+    )));
 }
 
 #[test]
 fn old_server_fails_the_version_check() {
-    let env = Env::with(|c| c.sim.server_version = "v1.27.16".into());
+    let env = Env::with(|c| c.server_version = Some("v1.27.16".into()));
     let out = env.cmd().arg("doctor").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -281,7 +288,7 @@ fn old_server_fails_the_version_check() {
 
 #[test]
 fn server_older_than_supported_is_a_warning() {
-    let env = Env::with(|c| c.sim.server_version = "v1.30.2".into());
+    let env = Env::with(|c| c.server_version = Some("v1.30.2".into()));
     let out = env.cmd().arg("doctor").output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stderr(&out).contains(
@@ -291,14 +298,18 @@ fn server_older_than_supported_is_a_warning() {
 
 #[test]
 fn missing_storage_class_and_internal_only_nodes_are_warnings() {
+    // Cluster-wide: a control plane of this test's own.
     let env = Env::with(|c| {
-        c.sim.default_storage_class = false;
-        c.sim.nodes = vec![NodeSpec {
-            name: "n1".into(),
-            internal_ip: Some("10.0.0.7".into()),
-            external_ip: None,
-            external_dns: None,
-        }];
+        c.cluster = Some(ClusterOptions {
+            default_storage_class: false,
+            nodes: vec![NodeSpec {
+                name: "n1".into(),
+                internal_ip: Some("10.0.0.7".into()),
+                external_ip: None,
+                external_dns: None,
+            }],
+            ..ClusterOptions::default()
+        })
     });
     let out = env.cmd().arg("doctor").output().unwrap();
     let err = stderr(&out);
@@ -362,8 +373,8 @@ fn kubeconfig_list_and_context_namespace_like_kubectl() {
     .unwrap();
     let team = dir.join("second");
     let text = std::fs::read_to_string(&env.kubeconfig).unwrap().replace(
-        "    user: admin\n",
-        "    user: admin\n    namespace: team-b\n",
+        &format!("    namespace: {}\n", env.ns()),
+        "    namespace: team-b\n",
     );
     std::fs::write(&team, text).unwrap();
     let list = std::env::join_paths([dir.join("absent"), unused, team]).unwrap();

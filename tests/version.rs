@@ -7,12 +7,14 @@ use support::*;
 #[test]
 fn client_and_server_versions() {
     let env = Env::new();
+    // The release the test control plane is built from.
+    let server = mothership::binaries::version("KUBERNETES_VERSION").unwrap();
     let out = env.cmd().arg("version").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         stdout(&out),
         format!(
-            "Client Version: v{}\nServer Version: v1.33.4\n",
+            "Client Version: v{}\nServer Version: {server}\n",
             env!("CARGO_PKG_VERSION")
         )
     );
@@ -24,7 +26,7 @@ fn client_and_server_versions() {
             .stdout,
     )
     .unwrap();
-    assert_eq!(json["serverVersion"]["gitVersion"], "v1.33.4");
+    assert_eq!(json["serverVersion"]["gitVersion"], server.as_str());
     assert_eq!(json["clientVersion"]["kubernetesApi"], "v1.33");
 }
 

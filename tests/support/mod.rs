@@ -1,4 +1,5 @@
-//! Running the real k0smotron binary against the test API server.
+//! Running the real k0smotron binary against the real test control plane, through a proxy
+//! and in a namespace of the test's own.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -28,6 +29,11 @@ impl Env {
             dir,
             kubeconfig,
         }
+    }
+
+    /// The test's namespace (the kubeconfig's default).
+    pub fn ns(&self) -> &str {
+        self.ms.namespace()
     }
 
     /// A kubeconfig file for another token of the same server.

@@ -254,8 +254,8 @@ impl Cluster {
         let dir = self.dir.path().to_path_buf();
         self.procs.iter_mut().find_map(|p| {
             let status = p.exited()?;
-            let log = std::fs::read_to_string(dir.join(format!("{}.log", p.name)))
-                .unwrap_or_default();
+            let log =
+                std::fs::read_to_string(dir.join(format!("{}.log", p.name))).unwrap_or_default();
             let tail: Vec<&str> = log.lines().rev().take(15).collect();
             Some(format!(
                 "{} exited ({status}):\n{}",
@@ -265,7 +265,12 @@ impl Cluster {
         })
     }
 
-    async fn poll<F, Fut>(&mut self, what: &str, timeout: Duration, mut check: F) -> anyhow::Result<()>
+    async fn poll<F, Fut>(
+        &mut self,
+        what: &str,
+        timeout: Duration,
+        mut check: F,
+    ) -> anyhow::Result<()>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = bool>,
@@ -289,18 +294,30 @@ impl Cluster {
     }
 
     async fn wait_ready(&mut self, admin: &kube::Client) -> anyhow::Result<()> {
-        self.poll("kube-apiserver /readyz", Duration::from_secs(90), || async {
-            let req = http::Request::get("/readyz").body(Vec::new()).expect("request");
-            matches!(admin.request_text(req).await.as_deref(), Ok("ok"))
-        })
+        self.poll(
+            "kube-apiserver /readyz",
+            Duration::from_secs(90),
+            || async {
+                let req = http::Request::get("/readyz")
+                    .body(Vec::new())
+                    .expect("request");
+                matches!(admin.request_text(req).await.as_deref(), Ok("ok"))
+            },
+        )
         .await
     }
 
-    async fn wait_seeded(&mut self, admin: &kube::Client, opts: &ClusterOptions) -> anyhow::Result<()> {
+    async fn wait_seeded(
+        &mut self,
+        admin: &kube::Client,
+        opts: &ClusterOptions,
+    ) -> anyhow::Result<()> {
         let sa: Api<ServiceAccount> = Api::namespaced(admin.clone(), "default");
-        self.poll("the default ServiceAccount", Duration::from_secs(60), || async {
-            sa.get_opt("default").await.ok().flatten().is_some()
-        })
+        self.poll(
+            "the default ServiceAccount",
+            Duration::from_secs(60),
+            || async { sa.get_opt("default").await.ok().flatten().is_some() },
+        )
         .await?;
         let nodes: Api<Node> = Api::all(admin.clone());
         let want = opts.nodes.len();
@@ -433,7 +450,9 @@ async fn seed(admin: &kube::Client, opts: &ClusterOptions) -> anyhow::Result<()>
             "volumeBindingMode": "Immediate",
             "reclaimPolicy": "Delete",
         }))?;
-        Api::<StorageClass>::all(admin.clone()).create(&pp, &sc).await?;
+        Api::<StorageClass>::all(admin.clone())
+            .create(&pp, &sc)
+            .await?;
     }
     let namespaces: Api<Namespace> = Api::all(admin.clone());
     for ns in UNREADY_NAMESPACES {

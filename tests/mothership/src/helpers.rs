@@ -16,7 +16,9 @@ use base64::Engine;
 use k8s_openapi::api::core::v1::{
     ConfigMap, Namespace, PersistentVolume, PersistentVolumeClaim, Pod, Secret, Service,
 };
-use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, ListParams, Patch, PatchParams, PostParams};
+use kube::api::{
+    Api, ApiResource, DeleteParams, DynamicObject, ListParams, Patch, PatchParams, PostParams,
+};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
@@ -27,7 +29,11 @@ pub const LB_DELAY_ANNOTATION: &str = "mothership.k0smotron.dev/lb-delay-ms";
 const TICK: Duration = Duration::from_millis(100);
 
 /// Start every helper on the current runtime.
-pub fn spawn_all(admin: kube::Client, k0s_listener: tokio::net::TcpListener, tokens: Arc<Mutex<K0sTokens>>) {
+pub fn spawn_all(
+    admin: kube::Client,
+    k0s_listener: tokio::net::TcpListener,
+    tokens: Arc<Mutex<K0sTokens>>,
+) {
     tokio::spawn(forever("volumes", admin.clone(), volumes));
     tokio::spawn(load_balancers(admin.clone()));
     tokio::spawn(exec_objects(admin.clone()));
@@ -63,11 +69,9 @@ async fn volumes(admin: kube::Client) -> Result<(), kube::Error> {
         .filter_map(|pv| pv.spec.as_ref()?.claim_ref.as_ref()?.uid.clone())
         .collect();
     for pv in &volumes.items {
-        let ours = pv
-            .metadata
-            .annotations
-            .as_ref()
-            .is_some_and(|a| a.get("pv.kubernetes.io/provisioned-by").map(String::as_str) == Some(PROVISIONER));
+        let ours = pv.metadata.annotations.as_ref().is_some_and(|a| {
+            a.get("pv.kubernetes.io/provisioned-by").map(String::as_str) == Some(PROVISIONER)
+        });
         let released = pv.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Released");
         if ours && released {
             let name = pv.metadata.name.clone().unwrap_or_default();
@@ -130,7 +134,8 @@ async fn load_balancers(admin: kube::Client) {
     loop {
         if let Ok(list) = services.list(&ListParams::default()).await {
             for svc in list.items {
-                let is_lb = svc.spec.as_ref().and_then(|s| s.type_.as_deref()) == Some("LoadBalancer");
+                let is_lb =
+                    svc.spec.as_ref().and_then(|s| s.type_.as_deref()) == Some("LoadBalancer");
                 let has_ingress = svc
                     .status
                     .as_ref()
@@ -144,7 +149,9 @@ async fn load_balancers(admin: kube::Client) {
                 let seen = *first_seen.entry(uid).or_insert_with(Instant::now);
                 let ns_name = svc.metadata.namespace.clone().unwrap_or_default();
                 let ns = namespaces.get_opt(&ns_name).await.ok().flatten();
-                let Some(delay) = lb_delay(ns.as_ref()) else { continue };
+                let Some(delay) = lb_delay(ns.as_ref()) else {
+                    continue;
+                };
                 if seen.elapsed() < delay {
                     continue;
                 }
@@ -216,14 +223,17 @@ async fn exec_objects(admin: kube::Client) {
                     continue;
                 }
                 let ns = pod.metadata.namespace.clone().unwrap_or_default();
-                let api: Api<DynamicObject> = Api::namespaced_with(admin.clone(), &ns, &exec_resource());
+                let api: Api<DynamicObject> =
+                    Api::namespaced_with(admin.clone(), &ns, &exec_resource());
                 let object = exec_object(&pod);
                 let name = pod.metadata.name.clone().unwrap_or_default();
                 let written = match api.create(&PostParams::default(), &object).await {
                     Err(kube::Error::Api(s)) if s.code == 409 => {
                         // A pod of the same name that is gone: point the object at this one.
                         let patch = json!({"metadata": {"ownerReferences": object.metadata.owner_references}});
-                        api.patch(&name, &PatchParams::default(), &Patch::Merge(&patch)).await.map(|_| ())
+                        api.patch(&name, &PatchParams::default(), &Patch::Merge(&patch))
+                            .await
+                            .map(|_| ())
                     }
                     other => other.map(|_| ()),
                 };
@@ -248,21 +258,29 @@ async fn pod_view(admin: &kube::Client, ns: &str, name: &str) -> Result<PodView,
     let configmaps: Api<ConfigMap> = Api::namespaced(admin.clone(), ns);
     for n in k0s::names_of_env_configmaps(&pod) {
         if let Some(cm) = configmaps.get_opt(&n).await? {
-            view.configmaps.insert(n, serde_json::to_value(cm).expect("configmap"));
+            view.configmaps
+                .insert(n, serde_json::to_value(cm).expect("configmap"));
         }
     }
     let secrets: Api<Secret> = Api::namespaced(admin.clone(), ns);
     for n in k0s::names_of_secrets(&pod) {
         if let Some(s) = secrets.get_opt(&n).await? {
-            view.secrets.insert(n, serde_json::to_value(s).expect("secret"));
+            view.secrets
+                .insert(n, serde_json::to_value(s).expect("secret"));
         }
     }
     Ok(view)
 }
 
-async fn k0s_answers(admin: kube::Client, listener: tokio::net::TcpListener, tokens: Arc<Mutex<K0sTokens>>) {
+async fn k0s_answers(
+    admin: kube::Client,
+    listener: tokio::net::TcpListener,
+    tokens: Arc<Mutex<K0sTokens>>,
+) {
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
         let (admin, tokens) = (admin.clone(), Arc::clone(&tokens));
         tokio::spawn(async move {
             let _ = answer(admin, stream, tokens).await;
@@ -280,7 +298,12 @@ async fn answer(
 ) -> anyhow::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read).lines();
-    let mut next = async || lines.next_line().await?.ok_or_else(|| anyhow::anyhow!("short request"));
+    let mut next = async || {
+        lines
+            .next_line()
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("short request"))
+    };
     let pod = next().await?;
     let container = next().await?;
     let count: usize = next().await?.trim().parse()?;

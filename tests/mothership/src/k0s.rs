@@ -438,7 +438,11 @@ pub fn names_of_env_configmaps(pod: &Value) -> Vec<String> {
         .into_iter()
         .flatten()
         .flat_map(|c| c["envFrom"].as_array().cloned().unwrap_or_default())
-        .filter_map(|src| src.pointer("/configMapRef/name")?.as_str().map(String::from))
+        .filter_map(|src| {
+            src.pointer("/configMapRef/name")?
+                .as_str()
+                .map(String::from)
+        })
         .collect()
 }
 

@@ -324,7 +324,11 @@ impl Mothership {
                 .block_on(api.list(&lp))
                 .unwrap_or_else(|e| panic!("listing {plural}: {e}"));
             for o in list.items {
-                out.push(format!("{}/{}", ar.kind, o.metadata.name.unwrap_or_default()));
+                out.push(format!(
+                    "{}/{}",
+                    ar.kind,
+                    o.metadata.name.unwrap_or_default()
+                ));
             }
         }
         out
@@ -350,6 +354,11 @@ impl Drop for Mothership {
             let _ = h.block_on(api.delete(&self.namespace, &DeleteParams::background()));
         }
     }
+}
+
+/// A CA certificate that signed nothing here (for tests of TLS verification).
+pub fn unrelated_ca_pem() -> String {
+    tls::generate().expect("a CA").ca_pem
 }
 
 /// A kubeconfig text for `server` with a bearer token.

@@ -132,9 +132,14 @@ impl Proxy {
     }
 }
 
-fn rustls_pemfile_certs(pem: &str) -> anyhow::Result<Vec<rustls::pki_types::CertificateDer<'static>>> {
+fn rustls_pemfile_certs(
+    pem: &str,
+) -> anyhow::Result<Vec<rustls::pki_types::CertificateDer<'static>>> {
     use rustls::pki_types::pem::PemObject;
-    Ok(rustls::pki_types::CertificateDer::pem_slice_iter(pem.as_bytes()).collect::<Result<Vec<_>, _>>()?)
+    Ok(
+        rustls::pki_types::CertificateDer::pem_slice_iter(pem.as_bytes())
+            .collect::<Result<Vec<_>, _>>()?,
+    )
 }
 
 fn full(bytes: impl Into<Bytes>) -> Body {
@@ -155,10 +160,19 @@ fn json_response(code: u16, value: &Value) -> Response<Body> {
 fn injected(code: u16, retry_after: Option<u64>) -> Response<Body> {
     let (reason, message) = match code {
         409 => ("Conflict", "injected conflict"),
-        429 => ("TooManyRequests", "the server has received too many requests and has asked us to try again later"),
+        429 => (
+            "TooManyRequests",
+            "the server has received too many requests and has asked us to try again later",
+        ),
         500 => ("InternalError", "Internal error occurred: injected failure"),
-        503 => ("ServiceUnavailable", "the server is currently unable to handle the request"),
-        504 => ("Timeout", "the server was unable to return a response in the time allotted"),
+        503 => (
+            "ServiceUnavailable",
+            "the server is currently unable to handle the request",
+        ),
+        504 => (
+            "Timeout",
+            "the server was unable to return a response in the time allotted",
+        ),
         _ => ("", "injected failure"),
     };
     let mut status = json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
@@ -208,7 +222,14 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
         .get("Authorization")
         .and_then(|h| h.to_str().ok())
         .and_then(|h| h.strip_prefix("Bearer "))
-        .and_then(|t| shared.users.lock().expect("users lock").get(t.trim()).cloned())
+        .and_then(|t| {
+            shared
+                .users
+                .lock()
+                .expect("users lock")
+                .get(t.trim())
+                .cloned()
+        })
         .unwrap_or_default();
     let outcome = match fault {
         Some(FaultAction::Drop) => Err(Dropped),
@@ -336,7 +357,12 @@ pub fn classify(method: &str, path: &str, query: &str) -> (String, String) {
     (verb.to_string(), resource)
 }
 
-async fn control_endpoint(shared: &Shared, method: &str, path: &str, req: Request<Incoming>) -> Response<Body> {
+async fn control_endpoint(
+    shared: &Shared,
+    method: &str,
+    path: &str,
+    req: Request<Incoming>,
+) -> Response<Body> {
     match (method, path) {
         ("GET", "/_mothership/requests") => json_response(200, &shared.knobs().log.to_json()),
         ("DELETE", "/_mothership/requests") => {
@@ -344,11 +370,18 @@ async fn control_endpoint(shared: &Shared, method: &str, path: &str, req: Reques
             json_response(200, &json!({"total": 0}))
         }
         ("POST", "/_mothership/faults") => {
-            let body = req.into_body().collect().await.map(|c| c.to_bytes()).unwrap_or_default();
+            let body = req
+                .into_body()
+                .collect()
+                .await
+                .map(|c| c.to_bytes())
+                .unwrap_or_default();
             let list = match serde_json::from_slice::<Value>(&body) {
                 Ok(v) if v.is_array() => v,
                 Ok(v) => json!([v]),
-                Err(e) => return json_response(400, &json!({"message": format!("invalid JSON: {e}")})),
+                Err(e) => {
+                    return json_response(400, &json!({"message": format!("invalid JSON: {e}")}));
+                }
             };
             match serde_json::from_value::<Vec<Fault>>(list) {
                 Ok(faults) => {
@@ -374,16 +407,38 @@ mod tests {
     #[test]
     fn verbs_and_resources() {
         let c = |m, p, q| classify(m, p, q);
-        assert_eq!(c("GET", "/api/v1/namespaces/d/configmaps", ""), ("list".into(), "configmaps".into()));
-        assert_eq!(c("GET", "/api/v1/namespaces/d/configmaps/x", ""), ("get".into(), "configmaps".into()));
-        assert_eq!(c("GET", "/api/v1/namespaces/d", ""), ("get".into(), "namespaces".into()));
-        assert_eq!(c("GET", "/api/v1/nodes", "watch=true"), ("watch".into(), "nodes".into()));
-        assert_eq!(c("POST", "/api/v1/namespaces/d/pods/p/exec", ""), ("create".into(), "pods/exec".into()));
         assert_eq!(
-            c("DELETE", "/apis/apps/v1/namespaces/d/statefulsets", "labelSelector=a"),
+            c("GET", "/api/v1/namespaces/d/configmaps", ""),
+            ("list".into(), "configmaps".into())
+        );
+        assert_eq!(
+            c("GET", "/api/v1/namespaces/d/configmaps/x", ""),
+            ("get".into(), "configmaps".into())
+        );
+        assert_eq!(
+            c("GET", "/api/v1/namespaces/d", ""),
+            ("get".into(), "namespaces".into())
+        );
+        assert_eq!(
+            c("GET", "/api/v1/nodes", "watch=true"),
+            ("watch".into(), "nodes".into())
+        );
+        assert_eq!(
+            c("POST", "/api/v1/namespaces/d/pods/p/exec", ""),
+            ("create".into(), "pods/exec".into())
+        );
+        assert_eq!(
+            c(
+                "DELETE",
+                "/apis/apps/v1/namespaces/d/statefulsets",
+                "labelSelector=a"
+            ),
             ("deletecollection".into(), "statefulsets".into())
         );
-        assert_eq!(c("GET", "/apis/apps/v1", ""), (String::new(), String::new()));
+        assert_eq!(
+            c("GET", "/apis/apps/v1", ""),
+            (String::new(), String::new())
+        );
         assert_eq!(c("GET", "/version", ""), (String::new(), String::new()));
     }
 }

@@ -72,14 +72,20 @@ pub async fn create(admin: &kube::Client, namespace: &str, user: &User) -> anyho
         .map(Rule::policy)
         .collect();
     if !cluster_rules.is_empty() {
-        let role: ClusterRole = serde_json::from_value(json!({"metadata": {"name": cluster_name}, "rules": cluster_rules}))?;
-        Api::<ClusterRole>::all(admin.clone()).create(&pp, &role).await?;
+        let role: ClusterRole = serde_json::from_value(
+            json!({"metadata": {"name": cluster_name}, "rules": cluster_rules}),
+        )?;
+        Api::<ClusterRole>::all(admin.clone())
+            .create(&pp, &role)
+            .await?;
         let binding: ClusterRoleBinding = serde_json::from_value(json!({
             "metadata": {"name": cluster_name},
             "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": cluster_name},
             "subjects": subject,
         }))?;
-        Api::<ClusterRoleBinding>::all(admin.clone()).create(&pp, &binding).await?;
+        Api::<ClusterRoleBinding>::all(admin.clone())
+            .create(&pp, &binding)
+            .await?;
     }
     let mut namespaces: Vec<&String> = user.rules.iter().flat_map(|r| &r.namespaces).collect();
     namespaces.sort();
@@ -92,14 +98,19 @@ pub async fn create(admin: &kube::Client, namespace: &str, user: &User) -> anyho
             .filter(|r| r.namespaces.contains(ns))
             .map(Rule::policy)
             .collect();
-        let role: Role = serde_json::from_value(json!({"metadata": {"name": cluster_name}, "rules": rules}))?;
-        Api::<Role>::namespaced(admin.clone(), ns).create(&pp, &role).await?;
+        let role: Role =
+            serde_json::from_value(json!({"metadata": {"name": cluster_name}, "rules": rules}))?;
+        Api::<Role>::namespaced(admin.clone(), ns)
+            .create(&pp, &role)
+            .await?;
         let binding: RoleBinding = serde_json::from_value(json!({
             "metadata": {"name": cluster_name},
             "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": cluster_name},
             "subjects": subject,
         }))?;
-        Api::<RoleBinding>::namespaced(admin.clone(), ns).create(&pp, &binding).await?;
+        Api::<RoleBinding>::namespaced(admin.clone(), ns)
+            .create(&pp, &binding)
+            .await?;
     }
     let request: TokenRequest =
         serde_json::from_value(json!({"spec": {"audiences": [], "expirationSeconds": 86400}}))?;
