@@ -148,6 +148,21 @@ fn node_port_control_plane_end_to_end() {
         );
     }
 
+    // Placed by the real scheduler, the etcd claim bound by the real PV controller.
+    for pod in env.ms.objects("pods") {
+        assert!(
+            pod["spec"]["nodeName"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("node-")),
+            "{pod}"
+        );
+    }
+    let claims = env.ms.objects("persistentvolumeclaims");
+    assert_eq!(
+        find(&claims, "etcd-data-kmc-demo-etcd-0")["status"]["phase"],
+        "Bound"
+    );
+
     // Writes: record and Service; 12 objects and 2 patches; 2 StatefulSets.
     let log = env.ms.requests();
     assert_eq!(log.requests.iter().filter(|r| is_write(r)).count(), 18);
@@ -666,6 +681,74 @@ fn kubectl_sees_the_objects_and_openssl_verifies_the_certificates() {
             && text.contains("Public-Key: (2048 bit)"),
         "{text}"
     );
+}
+
+#[test]
+fn a_worker_token_from_the_pod_and_the_garbage_collector_after_the_record() {
+    let env = Env::new();
+    let out = create(&env, &["gc"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let endpoint = find(&env.ms.objects("configmaps"), "kmc-gc")["data"]["endpoint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // kubectl exec into the controller pod: the real path to k0s.
+    let kubectl = |args: &[&str]| {
+        std::process::Command::new("kubectl")
+            .arg("--kubeconfig")
+            .arg(&env.kubeconfig)
+            .args(args)
+            .env("HOME", env.dir.path())
+            .output()
+            .unwrap()
+    };
+    let token = kubectl(&[
+        "exec",
+        "kmc-gc-0",
+        "-c",
+        "controller",
+        "--",
+        "k0s",
+        "token",
+        "create",
+        "--role=worker",
+    ]);
+    assert!(token.status.success(), "{}", stderr(&token));
+    use base64::Engine;
+    use std::io::Read;
+    let gz = base64::engine::general_purpose::STANDARD
+        .decode(stdout(&token).trim())
+        .expect("base64");
+    let mut kubeconfig = String::new();
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_string(&mut kubeconfig)
+        .expect("gzip");
+    assert!(
+        kubeconfig.contains(&format!("server: {endpoint}")),
+        "{kubeconfig}"
+    );
+    assert!(
+        kubeconfig.contains("name: kubelet-bootstrap"),
+        "{kubeconfig}"
+    );
+
+    // Everything is owned by the record: deleting it lets the garbage collector do the rest.
+    let deleted = kubectl(&["delete", "configmap", "kmc-gc"]);
+    assert!(deleted.status.success(), "{}", stderr(&deleted));
+    let until = Instant::now() + Duration::from_secs(30);
+    loop {
+        let left: Vec<String> = env
+            .ms
+            .labelled(SELECTOR_KEY, "gc")
+            .into_iter()
+            .filter(|o| !o.starts_with("PersistentVolumeClaim/") && !o.starts_with("Event/"))
+            .collect();
+        if left.is_empty() {
+            break;
+        }
+        assert!(Instant::now() < until, "left after 30 s: {left:?}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }
 
 #[test]

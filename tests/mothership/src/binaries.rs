@@ -135,6 +135,12 @@ pub fn ensure() -> anyhow::Result<Binaries> {
         );
     }
     std::fs::write(dir.join(DONE), format!("{:?}\n", started.elapsed()))?;
+    // Builds of other versions or recipes are of no further use.
+    for entry in std::fs::read_dir(&root)?.flatten() {
+        if entry.file_name() != key.as_str() && entry.path().is_dir() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
     eprintln!("built the test control plane in {:.0?}", started.elapsed());
     Ok(binaries)
 }

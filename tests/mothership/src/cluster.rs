@@ -406,7 +406,10 @@ fn kwok_config(bins: &Binaries, pod_ready: Duration) -> anyhow::Result<String> {
             stage["spec"]["selector"]["matchExpressions"]
                 .as_array_mut()
                 .context("pod-ready stage selector")?
-                .push(json!({"key": ".metadata.namespace", "operator": "NotIn", "values": UNREADY_NAMESPACES}));
+                .extend([
+                    json!({"key": ".metadata.namespace", "operator": "NotIn", "values": UNREADY_NAMESPACES}),
+                    json!({"key": format!(".metadata.annotations[\"{}\"]", crate::helpers::EXEC_READY_ANNOTATION), "operator": "Exists"}),
+                ]);
         }
         docs.push(serde_saphyr::to_string(&stage)?);
     }

@@ -26,6 +26,12 @@ use crate::cluster::{PROVISIONER, STORAGE_CLASS};
 use crate::k0s::{self, ExecOutput, K0sTokens, PodView};
 
 pub const LB_DELAY_ANNOTATION: &str = "mothership.k0smotron.dev/lb-delay-ms";
+/// Set on a pod once its Exec object exists; kwok's pod-ready stage waits for it.
+pub const EXEC_READY_ANNOTATION: &str = "mothership.k0smotron.dev/exec";
+
+fn pods_in(admin: &kube::Client, ns: &str) -> Api<Pod> {
+    Api::namespaced(admin.clone(), ns)
+}
 const TICK: Duration = Duration::from_millis(100);
 
 /// Start every helper on the current runtime.
@@ -237,7 +243,20 @@ async fn exec_objects(admin: kube::Client) {
                     }
                     other => other.map(|_| ()),
                 };
-                if written.is_ok() {
+                // Only now may kwok make the pod Ready (its stage waits for this mark), so a
+                // Ready pod always answers exec.
+                let marked = written.is_ok()
+                    && pods_in(&admin, &ns)
+                        .patch(
+                            &name,
+                            &PatchParams::default(),
+                            &Patch::Merge(&json!({
+                                "metadata": {"annotations": {EXEC_READY_ANNOTATION: "true"}}
+                            })),
+                        )
+                        .await
+                        .is_ok();
+                if marked {
                     done.insert(uid);
                 }
             }
