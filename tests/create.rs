@@ -714,15 +714,7 @@ fn a_worker_token_from_the_pod_and_the_garbage_collector_after_the_record() {
         "--role=worker",
     ]);
     assert!(token.status.success(), "{}", stderr(&token));
-    use base64::Engine;
-    use std::io::Read;
-    let gz = base64::engine::general_purpose::STANDARD
-        .decode(stdout(&token).trim())
-        .expect("base64");
-    let mut kubeconfig = String::new();
-    flate2::read::GzDecoder::new(&gz[..])
-        .read_to_string(&mut kubeconfig)
-        .expect("gzip");
+    let kubeconfig = mothership::k0s::decode_join_token(&stdout(&token)).expect("a join token");
     assert!(
         kubeconfig.contains(&format!("server: {endpoint}")),
         "{kubeconfig}"

@@ -490,6 +490,19 @@ pub fn join_kubeconfig(server: &str, ca_pem: &[u8], user: &str, token: &str) -> 
 }
 
 /// base64 (standard alphabet, padded) of gzip at best compression, as k0s's `JoinEncode`.
+/// The kubeconfig inside a join token (base64 of gzip), as a worker's k0s reads it.
+pub fn decode_join_token(token: &str) -> Result<String, String> {
+    use std::io::Read;
+    let gz = base64::engine::general_purpose::STANDARD
+        .decode(token.trim())
+        .map_err(|e| format!("not base64: {e}"))?;
+    let mut out = String::new();
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_string(&mut out)
+        .map_err(|e| format!("not gzip: {e}"))?;
+    Ok(out)
+}
+
 pub fn encode_join_token(kubeconfig: &[u8]) -> String {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gz.write_all(kubeconfig).expect("write to memory");

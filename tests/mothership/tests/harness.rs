@@ -46,6 +46,16 @@ impl Kubectl {
         child.wait_with_output().unwrap()
     }
 
+    /// `kubectl apply -f -` of `yaml`, which must succeed.
+    fn apply(&self, yaml: &str) {
+        let out = self.run(&["apply", "-f", "-"], Some(yaml));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args, None);
         assert!(
@@ -141,12 +151,7 @@ fn the_real_api_server_validates_and_the_real_controllers_act() {
     let sts = format!(
         "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: web, ownerReferences: [{{apiVersion: v1, kind: ConfigMap, name: owner, uid: {uid}}}]}}\nspec:\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec: {{containers: [{{name: c, image: x}}]}}\n  volumeClaimTemplates:\n  - metadata: {{name: data}}\n    spec: {{accessModes: [ReadWriteOnce], resources: {{requests: {{storage: 1Gi}}}}}}\n"
     );
-    let out = k.run(&["apply", "-f", "-"], Some(&sts));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    k.apply(&sts);
     wait_until("web-0 Ready", Duration::from_secs(30), || {
         k.run(
             &[
@@ -179,8 +184,7 @@ fn the_real_api_server_validates_and_the_real_controllers_act() {
 fn exec_reaches_k0s_in_a_kwok_pod() {
     let k = Kubectl::new();
     let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: controller, image: quay.io/k0sproject/k0s:v1.36.3-k0s.2}]}\n";
-    let out = k.run(&["apply", "-f", "-"], Some(pod));
-    assert!(out.status.success());
+    k.apply(pod);
     wait_until("p Ready", Duration::from_secs(30), || {
         k.run(&["get", "pod", "p", "-o", "jsonpath={.status.phase}"], None)
             .stdout
@@ -339,12 +343,7 @@ fn worker_tokens_carry_the_pods_ca_and_endpoint() {
     let objects = format!(
         "apiVersion: v1\nkind: Secret\nmetadata: {{name: cp-ca}}\ndata: {{tls.crt: {ca_b64}}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cp-config}}\ndata:\n  K0SMOTRON_K0S_YAML: |\n    apiVersion: k0s.k0sproject.io/v1beta1\n    kind: ClusterConfig\n    spec: {{api: {{port: 31443, externalAddress: 192.0.2.9}}}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {{name: cp-0}}\nspec:\n  containers: [{{name: controller, image: k0s:v1.36.3-k0s.2, envFrom: [{{configMapRef: {{name: cp-config}}}}], volumeMounts: [{{name: certs, mountPath: /certs}}]}}]\n  volumes: [{{name: certs, secret: {{secretName: cp-ca}}}}]\n"
     );
-    let out = k.run(&["apply", "-f", "-"], Some(&objects));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    k.apply(&objects);
     wait_until("cp-0 Ready", Duration::from_secs(30), || {
         k.run(&["exec", "cp-0", "--", "k0s", "status"], None)
             .status
@@ -361,13 +360,7 @@ fn worker_tokens_carry_the_pods_ca_and_endpoint() {
         "create",
         "--role=worker",
     ]);
-    let gz = base64::engine::general_purpose::STANDARD
-        .decode(token.trim())
-        .unwrap();
-    let mut kubeconfig = String::new();
-    flate2::read::GzDecoder::new(&gz[..])
-        .read_to_string(&mut kubeconfig)
-        .unwrap();
+    let kubeconfig = mothership::k0s::decode_join_token(&token).expect("a join token");
     assert!(
         kubeconfig.contains("server: https://192.0.2.9:31443"),
         "{kubeconfig}"
