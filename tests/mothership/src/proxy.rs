@@ -402,7 +402,20 @@ async fn control_endpoint(
 
 #[cfg(test)]
 mod tests {
-    use super::classify;
+    use super::{Fault, Knobs, classify};
+
+    #[test]
+    fn nth_matching_request_fails_times_times() {
+        let mut k = Knobs::default();
+        k.faults
+            .push(Fault::status("POST", "*/configmaps", 2, 500).times(2));
+        let post = "/api/v1/namespaces/d/configmaps";
+        assert!(k.check_faults("POST", post).is_none(), "1st");
+        assert!(k.check_faults("GET", post).is_none(), "another method");
+        assert!(k.check_faults("POST", post).is_some(), "2nd");
+        assert!(k.check_faults("POST", post).is_some(), "3rd");
+        assert!(k.check_faults("POST", post).is_none(), "4th");
+    }
 
     #[test]
     fn verbs_and_resources() {
