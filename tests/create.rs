@@ -513,6 +513,12 @@ fn warning_events_are_shown_with_a_hint() {
         ),
         "{err}"
     );
+    assert_eq!(
+        err.matches("! Pod/kmc-events-etcd-0: FailedScheduling")
+            .count(),
+        1,
+        "each warning once: {err}"
+    );
 }
 
 #[test]

@@ -83,14 +83,16 @@ pub async fn until_ready(
         );
         for ev in events.map(|l| l.items).unwrap_or_default() {
             let about = ev.involved_object.uid.clone().unwrap_or_default();
-            let id = ev.metadata.uid.clone().unwrap_or_default();
-            if uids.contains(&about) && seen.insert(id) {
-                let reason = ev.reason.clone().unwrap_or_default();
+            let reason = ev.reason.clone().unwrap_or_default();
+            let message = ev.message.clone().unwrap_or_default();
+            // The scheduler records the same failure as several events (one per attempt
+            // until it starts a series): say each thing once.
+            if uids.contains(&about) && seen.insert(format!("{about}\n{reason}\n{message}")) {
                 step.warn(&format!(
                     "{}/{}: {reason}: {} ({})",
                     ev.involved_object.kind.clone().unwrap_or_default(),
                     ev.involved_object.name.clone().unwrap_or_default(),
-                    ev.message.clone().unwrap_or_default().trim(),
+                    message.trim(),
                     hint(&reason)
                 ));
             }
