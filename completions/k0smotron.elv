@@ -34,6 +34,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --version 'Print version'
             cand create 'Write a k0s control plane to the mothership and wait until it serves'
             cand doctor 'Check that the mothership is reachable and that we may do everything k0smotron needs'
+            cand kubeconfig 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
             cand version 'Print the client version and, when reachable, the mothership''s'
             cand completion 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -98,6 +99,25 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'k0smotron;kubeconfig'= {
+            cand --server 'The API server URL to put in the kubeconfig [default: the recorded endpoint]'
+            cand --user 'The user (certificate CN) [default: admin]'
+            cand --group 'A group (certificate O), repeatable [default: system:masters when --user is not given]'
+            cand --expiry 'How long the certificate is valid, e.g. 720h, 30d [default: 8760h]'
+            cand --context-name 'Name of the cluster, user and context in the kubeconfig [default: k0smotron-NAME]'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'k0smotron;version'= {
             cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use (default: its current-context)'
@@ -130,6 +150,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         &'k0smotron;help'= {
             cand create 'Write a k0s control plane to the mothership and wait until it serves'
             cand doctor 'Check that the mothership is reachable and that we may do everything k0smotron needs'
+            cand kubeconfig 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
             cand version 'Print the client version and, when reachable, the mothership''s'
             cand completion 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -137,6 +158,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         &'k0smotron;help;create'= {
         }
         &'k0smotron;help;doctor'= {
+        }
+        &'k0smotron;help;kubeconfig'= {
         }
         &'k0smotron;help;version'= {
         }

@@ -119,6 +119,13 @@ fn node_port_control_plane_end_to_end() {
         err.contains(&format!("Control plane demo serves at {endpoint}")),
         "{err}"
     );
+    assert!(
+        err.contains(&format!(
+            "  k0smotron -n {} kubeconfig demo > demo.kubeconfig\n",
+            env.ns()
+        )),
+        "{err}"
+    );
 
     let mut ours = env.ms.labelled(SELECTOR_KEY, "demo");
     ours.sort();

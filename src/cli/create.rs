@@ -308,13 +308,12 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
             "serves"
         }
     ));
-    // `k0smotron kubeconfig` and `k0smotron token` are not there yet; these do the same today.
+    // `k0smotron token` is not there yet; kubectl exec does the same today.
     let n = &resolved.name;
     let names = crate::core::naming::Names::new(n);
     ui.note("Next:");
     ui.note(&format!(
-        "  kubectl{ns_flag} get secret {} -o jsonpath='{{.data.value}}' | base64 -d > {n}.kubeconfig",
-        names.kubeconfig()
+        "  k0smotron{ns_flag} kubeconfig {n} > {n}.kubeconfig"
     ));
     ui.note(&format!(
         "  kubectl{ns_flag} exec {}-0 -c controller -- k0s token create --role=worker --expiry=24h",

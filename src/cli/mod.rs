@@ -4,6 +4,7 @@
 mod completion;
 mod create;
 mod doctor;
+mod kubeconfig;
 mod version;
 
 use std::path::PathBuf;
@@ -96,6 +97,8 @@ pub enum Command {
     Create(Box<create::CreateArgs>),
     /// Check that the mothership is reachable and that we may do everything k0smotron needs.
     Doctor(doctor::DoctorArgs),
+    /// Print a kubeconfig for a control plane, with a client certificate minted from its CA.
+    Kubeconfig(kubeconfig::KubeconfigArgs),
     /// Print the client version and, when reachable, the mothership's.
     Version(version::VersionArgs),
     /// Print a shell completion script.
@@ -106,6 +109,7 @@ async fn dispatch(cli: Cli, ui: Ui) -> Result<(), Failure> {
     match cli.command {
         Command::Create(args) => create::run(*args, &cli.global, &ui).await,
         Command::Doctor(args) => doctor::run(args, &cli.global, &ui).await,
+        Command::Kubeconfig(args) => kubeconfig::run(args, &cli.global, &ui).await,
         Command::Version(args) => version::run(args, &cli.global, &ui).await,
         Command::Completion(args) => completion::run(args),
     }

@@ -297,6 +297,16 @@ pub fn generate(
     })
 }
 
+/// When a CA certificate (PEM) stops being valid.
+pub fn not_after(cert_pem: &str) -> Result<OffsetDateTime, String> {
+    let (_, pem) = x509_parser::pem::parse_x509_pem(cert_pem.as_bytes())
+        .map_err(|e| format!("not a PEM certificate: {e}"))?;
+    let cert = pem
+        .parse_x509()
+        .map_err(|e| format!("not an X.509 certificate: {e}"))?;
+    Ok(cert.validity().not_after.to_datetime())
+}
+
 /// A client certificate for a kubeconfig, signed by the cluster CA.
 pub fn client_cert(
     alg: KeyAlgorithm,

@@ -4,6 +4,7 @@
 pub mod error;
 pub mod kubeconfig;
 pub mod probe;
+pub mod record;
 pub mod retry;
 pub mod wait;
 pub mod write;

@@ -464,3 +464,122 @@ async fn seed(admin: &kube::Client, opts: &ClusterOptions) -> anyhow::Result<()>
     }
     Ok(())
 }
+
+/// A second kube-apiserver (with an etcd of its own) set up from a control plane's PKI the
+/// way k0s sets up its own: client CA = `NAME-ca`, serving certificate signed by it,
+/// request-header CA = `NAME-proxy`, service-account keys = `NAME-sa`, and etcd serving with
+/// `NAME-etcd-server` while kube-apiserver connects with `NAME-apiserver-etcd-client`, both
+/// verified against `NAME-etcd`. It shows that Kubernetes itself accepts what k0smotron
+/// mints.
+pub struct ChildApiserver {
+    pub url: String,
+    _procs: Vec<Proc>,
+    pub dir: tempfile::TempDir,
+}
+
+/// The files of [`start_child_apiserver`], in one directory.
+pub const CHILD_FILES: [&str; 11] = [
+    "ca.crt",
+    "server.crt",
+    "server.key",
+    "front-proxy-ca.crt",
+    "sa.pub",
+    "sa.key",
+    "etcd-ca.crt",
+    "etcd-server.crt",
+    "etcd-server.key",
+    "apiserver-etcd-client.crt",
+    "apiserver-etcd-client.key",
+];
+
+/// Start it from the files [`CHILD_FILES`] in `pki`; returns once `/readyz` answers.
+pub fn start_child_apiserver(pki: &Path) -> anyhow::Result<ChildApiserver> {
+    let bins = binaries::ensure()?;
+    let dir = tempfile::Builder::new()
+        .prefix("child-apiserver-")
+        .tempdir()?;
+    let f = |name: &str| pki.join(name).display().to_string();
+    let (etcd_client, etcd_peer, api_port) = (free_port()?, free_port()?, free_port()?);
+    let mut procs = Vec::new();
+    let mut etcd = Command::new(bins.etcd());
+    etcd.args([
+        format!("--data-dir={}", dir.path().join("etcd").display()),
+        format!("--listen-client-urls=https://127.0.0.1:{etcd_client}"),
+        format!("--advertise-client-urls=https://127.0.0.1:{etcd_client}"),
+        format!("--listen-peer-urls=http://127.0.0.1:{etcd_peer}"),
+        format!("--initial-advertise-peer-urls=http://127.0.0.1:{etcd_peer}"),
+        format!("--initial-cluster=default=http://127.0.0.1:{etcd_peer}"),
+        "--client-cert-auth=true".into(),
+        format!("--trusted-ca-file={}", f("etcd-ca.crt")),
+        format!("--cert-file={}", f("etcd-server.crt")),
+        format!("--key-file={}", f("etcd-server.key")),
+        "--unsafe-no-fsync=true".into(),
+        "--log-level=warn".into(),
+    ]);
+    procs.push(Proc::spawn("etcd", etcd, &dir.path().join("etcd.log"))?);
+    let mut api = Command::new(bins.kube_apiserver());
+    api.args([
+        format!("--etcd-servers=https://127.0.0.1:{etcd_client}"),
+        format!("--etcd-cafile={}", f("etcd-ca.crt")),
+        format!("--etcd-certfile={}", f("apiserver-etcd-client.crt")),
+        format!("--etcd-keyfile={}", f("apiserver-etcd-client.key")),
+        "--bind-address=127.0.0.1".into(),
+        format!("--secure-port={api_port}"),
+        format!("--tls-cert-file={}", f("server.crt")),
+        format!("--tls-private-key-file={}", f("server.key")),
+        format!("--client-ca-file={}", f("ca.crt")),
+        format!("--requestheader-client-ca-file={}", f("front-proxy-ca.crt")),
+        "--requestheader-username-headers=X-Remote-User".into(),
+        "--requestheader-group-headers=X-Remote-Group".into(),
+        "--authorization-mode=Node,RBAC".into(),
+        format!("--service-account-issuer=https://127.0.0.1:{api_port}"),
+        format!("--service-account-key-file={}", f("sa.pub")),
+        format!("--service-account-signing-key-file={}", f("sa.key")),
+        "--service-cluster-ip-range=10.97.0.0/16".into(),
+        "--endpoint-reconciler-type=none".into(),
+        format!("--cert-dir={}", dir.path().join("certs").display()),
+    ]);
+    let log = dir.path().join("kube-apiserver.log");
+    procs.push(Proc::spawn("kube-apiserver", api, &log)?);
+    let url = format!("https://127.0.0.1:{api_port}");
+    let until = Instant::now() + Duration::from_secs(90);
+    loop {
+        if ready_without_auth(api_port) {
+            break;
+        }
+        if let Some(status) = procs.iter_mut().find_map(|p| p.exited()) {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            let tail: Vec<&str> = text.lines().rev().take(10).collect();
+            bail!(
+                "the child kube-apiserver or its etcd exited ({status}): {}",
+                tail.join("\n")
+            );
+        }
+        if Instant::now() > until {
+            bail!(
+                "the child kube-apiserver was not ready within 90 s (logs in {})",
+                dir.path().display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    Ok(ChildApiserver {
+        url,
+        _procs: procs,
+        dir,
+    })
+}
+
+/// `GET /readyz` as an anonymous client (allowed by the default RBAC), without verifying
+/// the serving certificate: only readiness is asked here.
+fn ready_without_auth(port: u16) -> bool {
+    let out = Command::new("curl")
+        .args([
+            "-sk",
+            "--max-time",
+            "2",
+            &format!("https://127.0.0.1:{port}/readyz"),
+        ])
+        .output();
+    matches!(out, Ok(o) if o.stdout == b"ok")
+}

@@ -1,0 +1,159 @@
+//! `k0smotron kubeconfig NAME`: a kubeconfig for a control plane, with a client certificate
+//! minted locally from its CA (no exec, no running pod needed).
+
+use std::time::Duration;
+
+use clap::Args;
+
+use super::Global;
+use crate::core::kubeconfig::{self, EntryNames};
+use crate::core::{duration, pki};
+use crate::error::Failure;
+use crate::mothership::record;
+use crate::ui::{OutputFormat, Ui};
+
+#[derive(Debug, Args)]
+pub struct KubeconfigArgs {
+    /// The control plane (may be left out when the namespace has exactly one).
+    pub name: Option<String>,
+    /// The API server URL to put in the kubeconfig [default: the recorded endpoint].
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// The user (certificate CN) [default: admin].
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+    /// A group (certificate O), repeatable [default: system:masters when --user is not given].
+    #[arg(long = "group", value_name = "GROUP")]
+    pub groups: Vec<String>,
+    /// How long the certificate is valid, e.g. 720h, 30d [default: 8760h].
+    #[arg(long, value_name = "DURATION", default_value = "8760h")]
+    pub expiry: String,
+    /// Name of the cluster, user and context in the kubeconfig [default: k0smotron-NAME].
+    #[arg(long, value_name = "NAME")]
+    pub context_name: Option<String>,
+}
+
+/// The checked flags: everything that can be checked without the mothership.
+struct Request {
+    user: String,
+    groups: Vec<String>,
+    expiry: Duration,
+    server: Option<String>,
+}
+
+fn check(args: &KubeconfigArgs) -> Result<Request, Failure> {
+    let usage = |m: String| Failure::Usage(m);
+    let expiry = duration::parse(&args.expiry)
+        .map_err(|e| usage(format!("--expiry: {e} (Go durations, plus d for days)")))?;
+    if expiry.is_zero() {
+        return Err(usage(
+            "--expiry: must be more than 0 (a client certificate cannot be valid forever)".into(),
+        ));
+    }
+    if let Some(server) = &args.server {
+        let rest = server.strip_prefix("https://").ok_or_else(|| {
+            usage(format!(
+                "--server {server:?}: must be an https URL such as https://cp.example.com:6443"
+            ))
+        })?;
+        if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
+            return Err(usage(format!(
+                "--server {server:?}: must be an https URL such as https://cp.example.com:6443"
+            )));
+        }
+    }
+    for (flag, value) in std::iter::once(("--user", args.user.as_deref()))
+        .chain(args.groups.iter().map(|g| ("--group", Some(g.as_str()))))
+    {
+        if value.is_some_and(|v| v.is_empty() || v.contains(',')) {
+            return Err(usage(format!(
+                "{flag} {:?}: must be non-empty and without commas",
+                value.unwrap_or_default()
+            )));
+        }
+    }
+    if let Some(c) = &args.context_name
+        && (c.is_empty() || c.contains(char::is_whitespace))
+    {
+        return Err(usage(format!(
+            "--context-name {c:?}: must be non-empty and without spaces"
+        )));
+    }
+    let groups = if args.groups.is_empty() && args.user.is_none() {
+        vec!["system:masters".to_string()]
+    } else {
+        args.groups.clone()
+    };
+    Ok(Request {
+        user: args.user.clone().unwrap_or_else(|| "admin".into()),
+        groups,
+        expiry,
+        server: args.server.clone(),
+    })
+}
+
+pub async fn run(args: KubeconfigArgs, global: &Global, ui: &Ui) -> Result<(), Failure> {
+    let format = OutputFormat::check(
+        global.output,
+        "kubeconfig",
+        &[OutputFormat::Json, OutputFormat::Yaml],
+    )?;
+    let req = check(&args)?;
+    global.target()?;
+    let conn = global.connect(ui).await?;
+    let name = record::resolve_name(&conn, args.name.as_deref()).await?;
+    // One wave: the record and the CA.
+    let (rec, ca) = tokio::join!(record::read(&conn, &name), record::cluster_ca(&conn, &name));
+    let (rec, ca) = (rec?, ca?);
+    let now = time::OffsetDateTime::now_utc();
+    let ca_end = pki::not_after(&ca.cert_pem)
+        .map_err(|e| Failure::Failed(format!("Secret {name}-ca: {e}")))?;
+    let left = ca_end - now;
+    if time::Duration::try_from(req.expiry).is_ok_and(|want| want > left) {
+        return Err(Failure::Usage(format!(
+            "--expiry {}: longer than the CA of {name} has left ({} days, until {}); ask for less",
+            args.expiry,
+            left.whole_days(),
+            ca_end.date()
+        )));
+    }
+    let server = req.server.clone().unwrap_or_else(|| rec.endpoint.clone());
+    if req.server.is_none() && rec.service_type == "ClusterIP" {
+        ui.note(&format!(
+            "warning: {server} is a ClusterIP Service name: only pods in the mothership can use it; pass --server, or create the control plane with --service-type NodePort or LoadBalancer"
+        ));
+    }
+    // The algorithm the control plane was created with.
+    let alg = match rec.key_algorithm.as_str() {
+        "ecdsa-p256" => pki::KeyAlgorithm::EcdsaP256,
+        _ => pki::KeyAlgorithm::Rsa2048,
+    };
+    let (user, groups, expiry) = (req.user.clone(), req.groups.clone(), req.expiry);
+    let ca_for_key = ca.clone();
+    let client = tokio::task::spawn_blocking(move || {
+        pki::client_cert(alg, &ca_for_key, &user, &groups, expiry, now)
+    })
+    .await
+    .map_err(|e| Failure::Failed(format!("key generation stopped: {e}")))?
+    .map_err(|e| Failure::Failed(format!("minting the client certificate failed: {e}")))?;
+    let entry = args
+        .context_name
+        .clone()
+        .unwrap_or_else(|| format!("k0smotron-{name}"));
+    let text = kubeconfig::render(&EntryNames::same(&entry), &server, &ca.cert_pem, &client);
+    match format {
+        Some(f) => {
+            let doc: serde_json::Value = serde_saphyr::from_str(&text)
+                .map_err(|e| Failure::Failed(format!("kubeconfig: {e}")))?;
+            ui.structured(&doc, f)?;
+        }
+        None => ui.data(&text),
+    }
+    ui.detail(&format!(
+        "user {}, groups [{}], valid until {}",
+        req.user,
+        req.groups.join(", "),
+        now + time::Duration::try_from(req.expiry).unwrap_or_default()
+    ));
+    Ok(())
+}

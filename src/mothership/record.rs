@@ -1,0 +1,136 @@
+//! Finding a control plane again: by name, or the only one in the namespace, through the
+//! record ConfigMap and labels `create` writes; and reading its CA. Objects without our
+//! labels for that control plane are never taken for ours.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{ConfigMap, Secret};
+use kube::api::{Api, ListParams};
+
+use super::Connection;
+use crate::core::naming::{self, Names};
+use crate::core::pki::CertPair;
+use crate::error::Failure;
+
+/// What the record says about a control plane.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub name: String,
+    pub namespace: String,
+    /// The URL kubeconfigs and join tokens use.
+    pub endpoint: String,
+    /// `NodePort`, `LoadBalancer` or `ClusterIP`.
+    pub service_type: String,
+    pub key_algorithm: String,
+}
+
+fn ours(labels: Option<&BTreeMap<String, String>>, name: &str) -> bool {
+    labels.is_some_and(|l| {
+        l.get(naming::MANAGED_BY).map(String::as_str) == Some("k0smotron")
+            && l.get(naming::CLUSTER).map(String::as_str) == Some(name)
+    })
+}
+
+/// The name given, or the only control plane of the namespace (none or several: exit 2,
+/// listing them).
+pub async fn resolve_name(conn: &Connection, name: Option<&str>) -> Result<String, Failure> {
+    if let Some(n) = name {
+        naming::check_label(n).map_err(|rule| Failure::Usage(format!("NAME {n:?}: {rule}")))?;
+        return Ok(n.to_string());
+    }
+    let api: Api<ConfigMap> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let selector = format!(
+        "{}=k0smotron,{}=record",
+        naming::MANAGED_BY,
+        naming::COMPONENT
+    );
+    let list = api
+        .list(&ListParams::default().labels(&selector))
+        .await
+        .map_err(|e| conn.translate(e))?;
+    let mut names: Vec<String> = list
+        .items
+        .iter()
+        .filter_map(|cm| cm.metadata.labels.as_ref()?.get(naming::CLUSTER).cloned())
+        .collect();
+    names.sort();
+    match names.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(Failure::Usage(format!(
+            "NAME is required: there is no control plane in namespace {}",
+            conn.namespace
+        ))),
+        many => Err(Failure::Usage(format!(
+            "NAME is required: namespace {} has {} control planes ({})",
+            conn.namespace,
+            many.len(),
+            many.join(", ")
+        ))),
+    }
+}
+
+fn not_found(conn: &Connection, name: &str) -> Failure {
+    Failure::Failed(format!(
+        "no control plane {name} in namespace {} (ConfigMap {} with k0smotron's labels); create it with `k0smotron create {name}`",
+        conn.namespace,
+        Names::new(name).record()
+    ))
+}
+
+/// The record of control plane `name`.
+pub async fn read(conn: &Connection, name: &str) -> Result<Record, Failure> {
+    let api: Api<ConfigMap> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let cm = api
+        .get_opt(&Names::new(name).record())
+        .await
+        .map_err(|e| conn.translate(e))?
+        .filter(|cm| ours(cm.metadata.labels.as_ref(), name))
+        .ok_or_else(|| not_found(conn, name))?;
+    let data = cm.data.unwrap_or_default();
+    let field = |key: &str| data.get(key).cloned().unwrap_or_default();
+    let endpoint = field("endpoint");
+    if endpoint.is_empty() {
+        return Err(Failure::Failed(format!(
+            "control plane {name} has no endpoint in its record yet: its create did not finish; run `k0smotron create {name}` again after removing it"
+        )));
+    }
+    let doc: serde_json::Value = serde_saphyr::from_str(&field("cluster.yaml")).unwrap_or_default();
+    Ok(Record {
+        name: name.to_string(),
+        namespace: conn.namespace.clone(),
+        endpoint,
+        service_type: doc
+            .pointer("/spec/service/type")
+            .and_then(|v| v.as_str())
+            .unwrap_or("NodePort")
+            .to_string(),
+        key_algorithm: field("keyAlgorithm"),
+    })
+}
+
+/// The cluster CA (`NAME-ca`), certificate and key.
+pub async fn cluster_ca(conn: &Connection, name: &str) -> Result<CertPair, Failure> {
+    let secret_name = Names::new(name).secret("ca");
+    let api: Api<Secret> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let secret = api
+        .get_opt(&secret_name)
+        .await
+        .map_err(|e| conn.translate(e))?
+        .filter(|s| ours(s.metadata.labels.as_ref(), name))
+        .ok_or_else(|| {
+            Failure::Failed(format!(
+                "Secret {secret_name} (the CA of control plane {name}) is missing in namespace {}",
+                conn.namespace
+            ))
+        })?;
+    let data = secret.data.unwrap_or_default();
+    let text = |key: &str| {
+        data.get(key)
+            .and_then(|b| String::from_utf8(b.0.clone()).ok())
+            .ok_or_else(|| Failure::Failed(format!("Secret {secret_name} has no {key}")))
+    };
+    Ok(CertPair {
+        cert_pem: text("tls.crt")?,
+        key_pem: text("tls.key")?,
+    })
+}

@@ -1,0 +1,375 @@
+//! `k0smotron kubeconfig`: a client certificate minted from the control plane's CA, checked
+//! with openssl and, above all, accepted (or refused) by a real kube-apiserver set up from
+//! the control plane's own PKI the way k0s sets up its own.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use base64::Engine;
+use k0smotron::core::pki::{self, KeyAlgorithm, LeafSpec};
+use serde_json::Value;
+use support::*;
+
+fn create(env: &Env, name: &str, extra: &[&str]) {
+    let out = env
+        .cmd()
+        .args(["create", name, "--no-wait", "--key-algorithm", "ecdsa-p256"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+fn kubeconfig(env: &Env, args: &[&str]) -> std::process::Output {
+    env.cmd().arg("kubeconfig").args(args).output().unwrap()
+}
+
+/// The `data` of a Secret of the test's namespace, decoded.
+fn secret(env: &Env, name: &str, key: &str) -> String {
+    let secrets = env.ms.objects("secrets");
+    let s = secrets
+        .iter()
+        .find(|s| s["metadata"]["name"] == name)
+        .unwrap_or_else(|| panic!("Secret {name}"));
+    let b64 = s["data"][key].as_str().unwrap();
+    String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+fn field<'a>(kubeconfig: &'a str, key: &str) -> &'a str {
+    kubeconfig
+        .lines()
+        .find_map(|l| l.trim().strip_prefix(&format!("{key}: ")))
+        .unwrap_or_else(|| panic!("{key} in {kubeconfig}"))
+}
+
+fn decode(b64: &str) -> String {
+    String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+fn openssl(args: &[&str], dir: &Path) -> String {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "openssl {args:?}: {}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn an_admin_kubeconfig_before_any_pod_is_ready() {
+    let env = Env::new();
+    create(&env, "early", &[]);
+    env.ms.reset_requests();
+    let out = kubeconfig(&env, &["early"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("current-context: k0smotron-early\n"),
+        "{text}"
+    );
+    let record = env
+        .ms
+        .objects("configmaps")
+        .into_iter()
+        .find(|c| c["metadata"]["name"] == "kmc-early")
+        .unwrap();
+    assert_eq!(
+        field(&text, "server"),
+        record["data"]["endpoint"].as_str().unwrap()
+    );
+    assert_eq!(
+        decode(field(&text, "certificate-authority-data")),
+        secret(&env, "early-ca", "tls.crt")
+    );
+    // No exec: one list-free wave of two reads.
+    let log = env.ms.requests();
+    assert_eq!(log.count("create", "pods/exec"), 0);
+    assert_eq!(log.waves(|r| !r.verb.is_empty()), 1, "{:?}", log.by_path());
+
+    let dir = env.dir.path();
+    std::fs::write(dir.join("ca.crt"), secret(&env, "early-ca", "tls.crt")).unwrap();
+    std::fs::write(
+        dir.join("client.crt"),
+        decode(field(&text, "client-certificate-data")),
+    )
+    .unwrap();
+    assert!(openssl(&["verify", "-CAfile", "ca.crt", "client.crt"], dir).contains("OK"));
+    let subject = openssl(
+        &[
+            "x509",
+            "-noout",
+            "-subject",
+            "-enddate",
+            "-in",
+            "client.crt",
+        ],
+        dir,
+    );
+    assert!(
+        subject.contains("CN = admin, O = system:masters"),
+        "{subject}"
+    );
+    // The default expiry is a year.
+    let year = time::OffsetDateTime::now_utc() + time::Duration::days(365);
+    assert!(subject.contains(&format!("{}", year.year())), "{subject}");
+}
+
+#[test]
+fn name_may_be_left_out_when_there_is_one() {
+    let env = Env::new();
+    let out = kubeconfig(&env, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("there is no control plane in namespace"),
+        "{}",
+        stderr(&out)
+    );
+    create(&env, "only", &[]);
+    let out = kubeconfig(&env, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("k0smotron-only"));
+    create(&env, "second", &["--storage", "kine"]);
+    let out = kubeconfig(&env, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("has 2 control planes (only, second)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = kubeconfig(&env, &["missing"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no control plane missing in namespace"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn bad_flags_exit_2_without_a_request() {
+    let env = Env::new();
+    env.ms.reset_requests();
+    for (args, needle) in [
+        (
+            &["x", "--server", "http://h:1"][..],
+            "--server \"http://h:1\": must be an https URL",
+        ),
+        (&["x", "--expiry", "ten"][..], "--expiry:"),
+        (&["x", "--expiry", "0"][..], "--expiry: must be more than 0"),
+        (
+            &["x", "--group", "a,b"][..],
+            "--group \"a,b\": must be non-empty and without commas",
+        ),
+        (&["x", "-o", "wide"][..], "wide"),
+    ] {
+        let out = kubeconfig(&env, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
+    }
+    assert_eq!(env.ms.requests().total(), 0);
+}
+
+#[test]
+fn other_identities_json_and_a_cluster_ip_warning() {
+    let env = Env::new();
+    create(&env, "inner", &["--service-type", "ClusterIP"]);
+    let out = kubeconfig(
+        &env,
+        &[
+            "inner",
+            "--user",
+            "bob",
+            "--group",
+            "dev",
+            "--group",
+            "ops",
+            "--context-name",
+            "mine",
+            "--expiry",
+            "2d",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("only pods in the mothership can use it; pass --server"),
+        "{}",
+        stderr(&out)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["current-context"], "mine");
+    assert_eq!(doc["users"][0]["name"], "mine");
+    let cert = decode(
+        doc["users"][0]["user"]["client-certificate-data"]
+            .as_str()
+            .unwrap(),
+    );
+    let dir = env.dir.path();
+    std::fs::write(dir.join("bob.crt"), cert).unwrap();
+    let text = openssl(
+        &["x509", "-noout", "-subject", "-enddate", "-in", "bob.crt"],
+        dir,
+    );
+    assert!(
+        text.contains("CN = bob, O = dev, O = ops") || text.contains("CN = bob, O = \"dev,ops\""),
+        "{text}"
+    );
+    let two_days = time::OffsetDateTime::now_utc() + time::Duration::days(2);
+    assert!(text.contains(&format!(" {} ", two_days.day())), "{text}");
+    // Longer than the CA lives is refused.
+    let out = kubeconfig(&env, &["inner", "--expiry", "4000d"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("longer than the CA of inner has left"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Write the files a child kube-apiserver needs, from the control plane's Secrets, and a
+/// serving certificate for 127.0.0.1 signed by its CA (as k0s issues its own).
+fn child_pki(env: &Env, name: &str, dir: &Path) {
+    let ca = pki::CertPair {
+        cert_pem: secret(env, &format!("{name}-ca"), "tls.crt"),
+        key_pem: secret(env, &format!("{name}-ca"), "tls.key"),
+    };
+    let key = pki::generate_key(KeyAlgorithm::EcdsaP256).unwrap();
+    let serving = pki::leaf(
+        &LeafSpec {
+            common_name: "kube-apiserver",
+            organization: None,
+            hosts: &["127.0.0.1".to_string(), "localhost".to_string()],
+            server: true,
+            client: false,
+            valid_for: Duration::from_secs(86400),
+        },
+        &key,
+        &ca,
+        time::OffsetDateTime::now_utc(),
+    )
+    .unwrap();
+    let files = [
+        ("ca.crt", ca.cert_pem.clone()),
+        ("server.crt", serving.cert_pem),
+        ("server.key", serving.key_pem),
+        (
+            "front-proxy-ca.crt",
+            secret(env, &format!("{name}-proxy"), "tls.crt"),
+        ),
+        ("sa.pub", secret(env, &format!("{name}-sa"), "tls.crt")),
+        ("sa.key", secret(env, &format!("{name}-sa"), "tls.key")),
+        (
+            "etcd-ca.crt",
+            secret(env, &format!("{name}-etcd"), "tls.crt"),
+        ),
+        (
+            "etcd-server.crt",
+            secret(env, &format!("{name}-etcd-server"), "tls.crt"),
+        ),
+        (
+            "etcd-server.key",
+            secret(env, &format!("{name}-etcd-server"), "tls.key"),
+        ),
+        (
+            "apiserver-etcd-client.crt",
+            secret(env, &format!("{name}-apiserver-etcd-client"), "tls.crt"),
+        ),
+        (
+            "apiserver-etcd-client.key",
+            secret(env, &format!("{name}-apiserver-etcd-client"), "tls.key"),
+        ),
+    ];
+    assert_eq!(files.len(), mothership::cluster::CHILD_FILES.len());
+    for (file, text) in files {
+        mothership::write_private(&dir.join(file), &text).unwrap();
+    }
+}
+
+fn kubectl(kubeconfig: &Path, home: &Path, args: &[&str]) -> std::process::Output {
+    Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(kubeconfig)
+        .args(args)
+        .env("HOME", home)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_real_kube_apiserver_on_the_control_planes_pki_accepts_it() {
+    let env = Env::new();
+    // RSA, the default: the CA and client keys as the operator makes them.
+    let out = env
+        .cmd()
+        .args(["create", "real", "--no-wait"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let dir = env.dir.path().join("child");
+    std::fs::create_dir_all(&dir).unwrap();
+    child_pki(&env, "real", &dir);
+    let child = mothership::cluster::start_child_apiserver(&dir).expect("child kube-apiserver");
+    let home = env.dir.path();
+
+    let write = |file: &str, args: &[&str]| {
+        let mut all = vec!["real", "--server", child.url.as_str()];
+        all.extend_from_slice(args);
+        let out = kubeconfig(&env, &all);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let path = home.join(file);
+        std::fs::write(&path, &out.stdout).unwrap();
+        path
+    };
+    let admin = write("admin.kc", &[]);
+    let ok = kubectl(&admin, home, &["get", "namespaces", "-o", "name"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(
+        stdout(&ok).contains("namespace/kube-system"),
+        "{}",
+        stdout(&ok)
+    );
+
+    let bob = write("bob.kc", &["--user", "bob", "--group", "dev"]);
+    let refused = kubectl(&bob, home, &["get", "namespaces"]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("User \"bob\" cannot list resource \"namespaces\""),
+        "authenticated as bob, refused by RBAC: {}",
+        stderr(&refused)
+    );
+
+    // A certificate past its end is refused by authentication.
+    let short = write("short.kc", &["--expiry", "2s"]);
+    std::thread::sleep(Duration::from_secs(3));
+    let expired = kubectl(&short, home, &["get", "namespaces"]);
+    assert!(!expired.status.success());
+    assert!(
+        stderr(&expired).contains("Unauthorized")
+            || stderr(&expired).contains("provide credentials"),
+        "{}",
+        stderr(&expired)
+    );
+
+    // The NAME-kubeconfig Secret that create wrote works too (pointed at the child).
+    let secret_kc = secret(&env, "real-kubeconfig", "value");
+    let server = field(&secret_kc, "server").to_string();
+    let path = home.join("secret.kc");
+    std::fs::write(&path, secret_kc.replace(&server, &child.url)).unwrap();
+    let ok = kubectl(&path, home, &["get", "namespaces", "-o", "name"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+}
