@@ -35,6 +35,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand create 'Write a k0s control plane to the mothership and wait until it serves'
             cand doctor 'Check that the mothership is reachable and that we may do everything k0smotron needs'
             cand kubeconfig 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
+            cand join-token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
+            cand token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
             cand version 'Print the client version and, when reachable, the mothership''s'
             cand completion 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -118,6 +120,210 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'k0smotron;join-token'= {
+            cand --role 'Which node the token joins'
+            cand --expiry 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]'
+            cand --timeout 'How long to wait for a Ready controller pod'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand worker 'Print a token that joins a worker node'
+            cand controller 'Print a token that joins another controller (needs etcd or an external database)'
+            cand list 'List the tokens k0s knows (both roles)'
+            cand invalidate 'Invalidate tokens by ID'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'k0smotron;token'= {
+            cand --role 'Which node the token joins'
+            cand --expiry 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]'
+            cand --timeout 'How long to wait for a Ready controller pod'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand worker 'Print a token that joins a worker node'
+            cand controller 'Print a token that joins another controller (needs etcd or an external database)'
+            cand list 'List the tokens k0s knows (both roles)'
+            cand invalidate 'Invalidate tokens by ID'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'k0smotron;join-token;worker'= {
+            cand --expiry 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]'
+            cand --timeout 'How long to wait for a Ready controller pod'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'k0smotron;token;worker'= {
+            cand --expiry 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]'
+            cand --timeout 'How long to wait for a Ready controller pod'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'k0smotron;join-token;controller'= {
+            cand --expiry 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]'
+            cand --timeout 'How long to wait for a Ready controller pod'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'k0smotron;token;controller'= {
+            cand --expiry 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]'
+            cand --timeout 'How long to wait for a Ready controller pod'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'k0smotron;join-token;list'= {
+            cand --timeout 'How long to wait for a Ready controller pod'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'k0smotron;token;list'= {
+            cand --timeout 'How long to wait for a Ready controller pod'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'k0smotron;join-token;invalidate'= {
+            cand --timeout 'How long to wait for a Ready controller pod'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand --ignore-not-found 'An ID k0s does not know is not an error'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'k0smotron;token;invalidate'= {
+            cand --timeout 'How long to wait for a Ready controller pod'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand --ignore-not-found 'An ID k0s does not know is not an error'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'k0smotron;join-token;help'= {
+            cand worker 'Print a token that joins a worker node'
+            cand controller 'Print a token that joins another controller (needs etcd or an external database)'
+            cand list 'List the tokens k0s knows (both roles)'
+            cand invalidate 'Invalidate tokens by ID'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'k0smotron;join-token;help;worker'= {
+        }
+        &'k0smotron;join-token;help;controller'= {
+        }
+        &'k0smotron;join-token;help;list'= {
+        }
+        &'k0smotron;join-token;help;invalidate'= {
+        }
+        &'k0smotron;join-token;help;help'= {
+        }
+        &'k0smotron;token;help'= {
+            cand worker 'Print a token that joins a worker node'
+            cand controller 'Print a token that joins another controller (needs etcd or an external database)'
+            cand list 'List the tokens k0s knows (both roles)'
+            cand invalidate 'Invalidate tokens by ID'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'k0smotron;token;help;worker'= {
+        }
+        &'k0smotron;token;help;controller'= {
+        }
+        &'k0smotron;token;help;list'= {
+        }
+        &'k0smotron;token;help;invalidate'= {
+        }
+        &'k0smotron;token;help;help'= {
+        }
         &'k0smotron;version'= {
             cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use (default: its current-context)'
@@ -151,6 +357,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand create 'Write a k0s control plane to the mothership and wait until it serves'
             cand doctor 'Check that the mothership is reachable and that we may do everything k0smotron needs'
             cand kubeconfig 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
+            cand join-token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
             cand version 'Print the client version and, when reachable, the mothership''s'
             cand completion 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -160,6 +367,20 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         &'k0smotron;help;doctor'= {
         }
         &'k0smotron;help;kubeconfig'= {
+        }
+        &'k0smotron;help;join-token'= {
+            cand worker 'Print a token that joins a worker node'
+            cand controller 'Print a token that joins another controller (needs etcd or an external database)'
+            cand list 'List the tokens k0s knows (both roles)'
+            cand invalidate 'Invalidate tokens by ID'
+        }
+        &'k0smotron;help;join-token;worker'= {
+        }
+        &'k0smotron;help;join-token;controller'= {
+        }
+        &'k0smotron;help;join-token;list'= {
+        }
+        &'k0smotron;help;join-token;invalidate'= {
         }
         &'k0smotron;help;version'= {
         }

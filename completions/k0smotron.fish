@@ -39,6 +39,8 @@ complete -c k0smotron -n "__fish_k0smotron_needs_command" -s V -l version -d 'Pr
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "kubeconfig" -d 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
+complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "join-token" -d 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
+complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "token" -d 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "version" -d 'Print the client version and, when reachable, the mothership\'s'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -112,6 +114,158 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l conne
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -s v -l verbose -d 'Print more about what is happening (on stderr)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l role -d 'Which node the token joins' -r -f -a "worker\t''
+controller\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l timeout -d 'How long to wait for a Ready controller pod' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "worker" -d 'Print a token that joins a worker node'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "controller" -d 'Print a token that joins another controller (needs etcd or an external database)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "list" -d 'List the tokens k0s knows (both roles)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "invalidate" -d 'Invalidate tokens by ID'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -l timeout -d 'How long to wait for a Ready controller pod' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l timeout -d 'How long to wait for a Ready controller pod' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -l timeout -d 'How long to wait for a Ready controller pod' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l timeout -d 'How long to wait for a Ready controller pod' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l ignore-not-found -d 'An ID k0s does not know is not an error'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "worker" -d 'Print a token that joins a worker node'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "controller" -d 'Print a token that joins another controller (needs etcd or an external database)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the tokens k0s knows (both roles)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "invalidate" -d 'Invalidate tokens by ID'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l role -d 'Which node the token joins' -r -f -a "worker\t''
+controller\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l timeout -d 'How long to wait for a Ready controller pod' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "worker" -d 'Print a token that joins a worker node'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "controller" -d 'Print a token that joins another controller (needs etcd or an external database)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "list" -d 'List the tokens k0s knows (both roles)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "invalidate" -d 'Invalidate tokens by ID'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -l timeout -d 'How long to wait for a Ready controller pod' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -l timeout -d 'How long to wait for a Ready controller pod' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from list" -l timeout -d 'How long to wait for a Ready controller pod' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from list" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from list" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from list" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from list" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from invalidate" -l timeout -d 'How long to wait for a Ready controller pod' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from invalidate" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from invalidate" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from invalidate" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from invalidate" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from invalidate" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from invalidate" -l ignore-not-found -d 'An ID k0s does not know is not an error'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from invalidate" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from invalidate" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from invalidate" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "worker" -d 'Print a token that joins a worker node'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "controller" -d 'Print a token that joins another controller (needs etcd or an external database)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the tokens k0s knows (both roles)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "invalidate" -d 'Invalidate tokens by ID'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
@@ -135,9 +289,14 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -l conne
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s v -l verbose -d 'Print more about what is happening (on stderr)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s h -l help -d 'Print help'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor kubeconfig version completion help" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor kubeconfig version completion help" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor kubeconfig version completion help" -f -a "kubeconfig" -d 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor kubeconfig version completion help" -f -a "version" -d 'Print the client version and, when reachable, the mothership\'s'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor kubeconfig version completion help" -f -a "completion" -d 'Print a shell completion script'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor kubeconfig version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor kubeconfig join-token version completion help" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor kubeconfig join-token version completion help" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor kubeconfig join-token version completion help" -f -a "kubeconfig" -d 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor kubeconfig join-token version completion help" -f -a "join-token" -d 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor kubeconfig join-token version completion help" -f -a "version" -d 'Print the client version and, when reachable, the mothership\'s'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor kubeconfig join-token version completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor kubeconfig join-token version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "worker" -d 'Print a token that joins a worker node'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "controller" -d 'Print a token that joins another controller (needs etcd or an external database)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "list" -d 'List the tokens k0s knows (both roles)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "invalidate" -d 'Invalidate tokens by ID'

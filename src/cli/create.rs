@@ -308,16 +308,13 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
             "serves"
         }
     ));
-    // `k0smotron token` is not there yet; kubectl exec does the same today.
     let n = &resolved.name;
-    let names = crate::core::naming::Names::new(n);
     ui.note("Next:");
     ui.note(&format!(
         "  k0smotron{ns_flag} kubeconfig {n} > {n}.kubeconfig"
     ));
     ui.note(&format!(
-        "  kubectl{ns_flag} exec {}-0 -c controller -- k0s token create --role=worker --expiry=24h",
-        names.statefulset()
+        "  k0smotron{ns_flag} token worker {n} > {n}.token"
     ));
     Ok(())
 }

@@ -5,6 +5,7 @@ mod completion;
 mod create;
 mod doctor;
 mod kubeconfig;
+mod token;
 mod version;
 
 use std::path::PathBuf;
@@ -99,6 +100,9 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     /// Print a kubeconfig for a control plane, with a client certificate minted from its CA.
     Kubeconfig(kubeconfig::KubeconfigArgs),
+    /// Print a k0s join token for a worker or controller, or list and invalidate tokens.
+    #[command(name = "join-token", visible_alias = "token")]
+    JoinToken(token::TokenArgs),
     /// Print the client version and, when reachable, the mothership's.
     Version(version::VersionArgs),
     /// Print a shell completion script.
@@ -110,6 +114,7 @@ async fn dispatch(cli: Cli, ui: Ui) -> Result<(), Failure> {
         Command::Create(args) => create::run(*args, &cli.global, &ui).await,
         Command::Doctor(args) => doctor::run(args, &cli.global, &ui).await,
         Command::Kubeconfig(args) => kubeconfig::run(args, &cli.global, &ui).await,
+        Command::JoinToken(args) => token::run(args, &cli.global, &ui).await,
         Command::Version(args) => version::run(args, &cli.global, &ui).await,
         Command::Completion(args) => completion::run(args),
     }

@@ -5,6 +5,7 @@ pub mod cluster;
 pub mod doctor;
 pub mod duration;
 pub mod image;
+pub mod join_token;
 pub mod k0s_config;
 pub mod kubeconfig;
 pub mod naming;

@@ -2,6 +2,7 @@
 //! requests commands make (concurrently where they are independent).
 
 pub mod error;
+pub mod exec;
 pub mod kubeconfig;
 pub mod probe;
 pub mod record;

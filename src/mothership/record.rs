@@ -22,6 +22,8 @@ pub struct Record {
     /// `NodePort`, `LoadBalancer` or `ClusterIP`.
     pub service_type: String,
     pub key_algorithm: String,
+    /// The k0s version it runs.
+    pub version: String,
 }
 
 fn ours(labels: Option<&BTreeMap<String, String>>, name: &str) -> bool {
@@ -105,6 +107,11 @@ pub async fn read(conn: &Connection, name: &str) -> Result<Record, Failure> {
             .unwrap_or("NodePort")
             .to_string(),
         key_algorithm: field("keyAlgorithm"),
+        version: doc
+            .pointer("/spec/version")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string(),
     })
 }
 

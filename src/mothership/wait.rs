@@ -97,24 +97,7 @@ pub async fn until_ready(
                 ));
             }
         }
-        let phases: Vec<String> = pods
-            .iter()
-            .filter(|p| {
-                p.metadata
-                    .labels
-                    .as_ref()
-                    .and_then(|l| l.get(naming::COMPONENT))
-                    .map(String::as_str)
-                    == Some("control-plane")
-            })
-            .map(|p| {
-                format!(
-                    "{} {}",
-                    p.metadata.name.clone().unwrap_or_default(),
-                    pod_state(p)
-                )
-            })
-            .collect();
+        let phases = controller_pod_states(&pods);
         if ready >= replicas {
             return Ok(());
         }
@@ -143,6 +126,34 @@ pub async fn until_ready(
     }
 }
 
+/// `NAME STATE` of each control-plane pod among `pods`.
+pub fn controller_pod_states(pods: &[Pod]) -> Vec<String> {
+    pods.iter()
+        .filter(|p| {
+            p.metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get(naming::COMPONENT))
+                .map(String::as_str)
+                == Some("control-plane")
+        })
+        .map(|p| {
+            format!(
+                "{} {}",
+                p.metadata.name.clone().unwrap_or_default(),
+                pod_state(p)
+            )
+        })
+        .collect()
+}
+
+pub fn is_ready(p: &Pod) -> bool {
+    p.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+}
+
 fn pod_state(p: &Pod) -> String {
     let status = p.status.clone().unwrap_or_default();
     let waiting = status.container_statuses.iter().flatten().find_map(|c| {
@@ -151,12 +162,7 @@ fn pod_state(p: &Pod) -> String {
             .and_then(|s| s.waiting.as_ref())
             .and_then(|w| w.reason.clone())
     });
-    let ready = status
-        .conditions
-        .iter()
-        .flatten()
-        .any(|c| c.type_ == "Ready" && c.status == "True");
-    match (waiting, ready) {
+    match (waiting, is_ready(p)) {
         (Some(reason), _) => reason,
         (None, true) => "Ready".into(),
         (None, false) => status.phase.unwrap_or_else(|| "Pending".into()),
