@@ -888,7 +888,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__kubeconfig)
-            opts="-n -o -v -h --server --user --group --expiry --context-name --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            opts="-n -o -v -h --server --user --group --expiry --context-name --merge --switch-context --refresh-secret --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

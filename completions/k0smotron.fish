@@ -111,6 +111,9 @@ yaml\t''
 wide\t''
 name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l merge -d 'Write into the kubeconfig kubectl uses (--kubeconfig, else KUBECONFIG, else ~/.kube/config) instead of printing'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l switch-context -d 'With --merge: also make it the current context'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l refresh-secret -d 'Renew the admin kubeconfig in Secret NAME-kubeconfig (Cluster API\'s convention) instead of printing'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -s v -l verbose -d 'Print more about what is happening (on stderr)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -s h -l help -d 'Print help'

@@ -6,5 +6,6 @@
 pub mod cli;
 pub mod core;
 pub mod error;
+pub mod files;
 pub mod mothership;
 pub mod ui;

@@ -373,3 +373,166 @@ fn a_real_kube_apiserver_on_the_control_planes_pki_accepts_it() {
     let ok = kubectl(&path, home, &["get", "namespaces", "-o", "name"]);
     assert!(ok.status.success(), "{}", stderr(&ok));
 }
+
+/// A kubeconfig with two other clusters, written as kubectl writes it.
+const OTHERS: &str = "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: AAAA\n    server: https://prod.example.com:6443\n  name: prod\n- cluster:\n    server: https://staging.example.com:6443\n  name: staging\ncontexts:\n- context:\n    cluster: prod\n    namespace: apps\n    user: prod-admin\n  name: prod\n- context:\n    cluster: staging\n    user: staging-admin\n  name: staging\nkind: Config\npreferences: {}\nusers:\n- name: prod-admin\n  user:\n    token: prod-token\n- name: staging-admin\n  user:\n    token: staging-token\n";
+
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn merge_into_the_kubeconfig_kubectl_uses() {
+    let env = Env::new();
+    create(&env, "merged", &[]);
+    let home = env.dir.path();
+    let others = home.join("others.kc");
+    std::fs::write(&others, OTHERS).unwrap();
+    // KUBECONFIG lists the other file first (it sets no current-context, so the
+    // mothership's file decides where k0smotron connects); new entries go to it.
+    let list = std::env::join_paths([others.clone(), env.kubeconfig.clone()]).unwrap();
+    let merge = |extra: &[&str]| {
+        let out = bare(home)
+            .env("KUBECONFIG", &list)
+            .args(["kubeconfig", "merged", "--merge"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(out.stdout.is_empty(), "nothing on stdout with --merge");
+        stderr(&out)
+    };
+    let err = merge(&[]);
+    assert!(
+        err.contains(&format!("Merged into {}", others.display())),
+        "{err}"
+    );
+    let text = std::fs::read_to_string(&others).unwrap();
+    for line in OTHERS.lines() {
+        assert!(text.contains(line), "{line:?} was lost:\n{text}");
+    }
+    assert_eq!(mode(&others), 0o600);
+    let kc = |args: &[&str]| {
+        let out = Command::new("kubectl")
+            .args(args)
+            .env("KUBECONFIG", &list)
+            .env("HOME", home)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "kubectl {args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    let contexts = kc(&["config", "get-contexts", "-o", "name"]);
+    for c in ["prod", "staging", "mothership", "k0smotron-merged"] {
+        assert!(contexts.lines().any(|l| l == c), "{c} in {contexts}");
+    }
+    // Again, switching: the entry is replaced (not doubled) and becomes current.
+    let err = merge(&["--switch-context"]);
+    assert!(
+        err.contains("Switched to context k0smotron-merged"),
+        "{err}"
+    );
+    assert_eq!(
+        kc(&["config", "current-context"]).trim(),
+        "k0smotron-merged"
+    );
+    let doc: Value = serde_saphyr::from_str(&std::fs::read_to_string(&others).unwrap()).unwrap();
+    assert_eq!(doc["clusters"].as_array().unwrap().len(), 3);
+    // The mothership's own file was not touched.
+    assert!(
+        !std::fs::read_to_string(&env.kubeconfig)
+            .unwrap()
+            .contains("k0smotron-merged")
+    );
+    // --output with --merge is a usage error; --switch-context needs --merge.
+    let out = env
+        .cmd()
+        .args(["kubeconfig", "merged", "--merge", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = env
+        .cmd()
+        .args(["kubeconfig", "merged", "--switch-context"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn two_merges_at_once_both_land() {
+    let env = Env::new();
+    create(&env, "left", &[]);
+    create(&env, "right", &["--storage", "kine"]);
+    let target = env.dir.path().join("shared.kc");
+    std::fs::copy(&env.kubeconfig, &target).unwrap();
+    for _ in 0..3 {
+        let run = |name: &str| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("k0smotron"))
+                .args(["--kubeconfig"])
+                .arg(&target)
+                .args(["kubeconfig", name, "--merge"])
+                .env("HOME", env.dir.path())
+                .env_remove("KUBECONFIG")
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        let (mut a, mut b) = (run("left"), run("right"));
+        assert!(a.wait().unwrap().success() && b.wait().unwrap().success());
+    }
+    let doc: Value = serde_saphyr::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
+    let names: Vec<&str> = doc["contexts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["mothership", "k0smotron-left", "k0smotron-right"],
+        "{doc}"
+    );
+    assert_eq!(mode(&target), 0o600);
+    assert!(!env.dir.path().join("shared.kc.lock").exists());
+}
+
+#[test]
+fn refresh_secret_renews_the_admin_kubeconfig() {
+    let env = Env::new();
+    create(&env, "renew", &[]);
+    let before = secret(&env, "renew-kubeconfig", "value");
+    let out = kubeconfig(&env, &["renew", "--refresh-secret", "--expiry", "30d"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).contains("Renewed Secret renew-kubeconfig"),
+        "{}",
+        stderr(&out)
+    );
+    let after = secret(&env, "renew-kubeconfig", "value");
+    assert_ne!(before, after);
+    assert_eq!(
+        field(&after, "current-context"),
+        field(&before, "current-context")
+    );
+    assert_eq!(field(&after, "server"), field(&before, "server"));
+    let dir = env.dir.path();
+    std::fs::write(dir.join("ca.crt"), secret(&env, "renew-ca", "tls.crt")).unwrap();
+    std::fs::write(
+        dir.join("renewed.crt"),
+        decode(field(&after, "client-certificate-data")),
+    )
+    .unwrap();
+    assert!(openssl(&["verify", "-CAfile", "ca.crt", "renewed.crt"], dir).contains("OK"));
+    let end = openssl(&["x509", "-noout", "-enddate", "-in", "renewed.crt"], dir);
+    let month = time::OffsetDateTime::now_utc() + time::Duration::days(30);
+    assert!(end.contains(&format!(" {} ", month.year())), "{end}");
+    let out = kubeconfig(&env, &["renew", "--refresh-secret", "--user", "bob"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the Secret holds the admin kubeconfig"
+    );
+}

@@ -7,8 +7,9 @@ use clap::Args;
 
 use super::Global;
 use crate::core::kubeconfig::{self, EntryNames};
-use crate::core::{duration, pki};
+use crate::core::{duration, kubeconfig_merge, pki};
 use crate::error::Failure;
+use crate::files;
 use crate::mothership::record;
 use crate::ui::{OutputFormat, Ui};
 
@@ -31,6 +32,17 @@ pub struct KubeconfigArgs {
     /// Name of the cluster, user and context in the kubeconfig [default: k0smotron-NAME].
     #[arg(long, value_name = "NAME")]
     pub context_name: Option<String>,
+    /// Write into the kubeconfig kubectl uses (--kubeconfig, else KUBECONFIG, else ~/.kube/config)
+    /// instead of printing.
+    #[arg(long)]
+    pub merge: bool,
+    /// With --merge: also make it the current context.
+    #[arg(long, requires = "merge")]
+    pub switch_context: bool,
+    /// Renew the admin kubeconfig in Secret NAME-kubeconfig (Cluster API's convention) instead
+    /// of printing.
+    #[arg(long, conflicts_with_all = ["merge", "user", "groups", "server", "context_name"])]
+    pub refresh_secret: bool,
 }
 
 /// The checked flags: everything that can be checked without the mothership.
@@ -99,6 +111,12 @@ pub async fn run(args: KubeconfigArgs, global: &Global, ui: &Ui) -> Result<(), F
         &[OutputFormat::Json, OutputFormat::Yaml],
     )?;
     let req = check(&args)?;
+    if format.is_some() && (args.merge || args.refresh_secret) {
+        return Err(Failure::Usage(
+            "--output: only when the kubeconfig is printed (not with --merge or --refresh-secret)"
+                .into(),
+        ));
+    }
     global.target()?;
     let conn = global.connect(ui).await?;
     let name = record::resolve_name(&conn, args.name.as_deref()).await?;
@@ -136,11 +154,51 @@ pub async fn run(args: KubeconfigArgs, global: &Global, ui: &Ui) -> Result<(), F
     .await
     .map_err(|e| Failure::Failed(format!("key generation stopped: {e}")))?
     .map_err(|e| Failure::Failed(format!("minting the client certificate failed: {e}")))?;
+    if args.refresh_secret {
+        let text = kubeconfig::admin(&name, &server, &ca.cert_pem, &client);
+        record::replace_kubeconfig_secret(&conn, &name, &text).await?;
+        ui.note(&format!(
+            "Renewed Secret {name}-kubeconfig: admin certificate valid until {}",
+            (now + time::Duration::try_from(req.expiry).unwrap_or_default()).date()
+        ));
+        return Ok(());
+    }
     let entry = args
         .context_name
         .clone()
         .unwrap_or_else(|| format!("k0smotron-{name}"));
     let text = kubeconfig::render(&EntryNames::same(&entry), &server, &ca.cert_pem, &client);
+    if args.merge {
+        let doc: serde_json::Value = serde_saphyr::from_str(&text)
+            .map_err(|e| Failure::Failed(format!("kubeconfig: {e}")))?;
+        let entries = kubeconfig_merge::entries(&doc);
+        let current = args.switch_context.then(|| entry.clone());
+        let explicit = global.kubeconfig.clone();
+        let merged = tokio::task::spawn_blocking(move || {
+            files::merge(explicit.as_deref(), &entries, current.as_deref())
+        })
+        .await
+        .map_err(|e| Failure::Failed(format!("merging stopped: {e}")))??;
+        for m in merged {
+            ui.note(&format!(
+                "Merged into {}: {}",
+                m.file.display(),
+                m.names.join(", ")
+            ));
+            if !m.kept_layout {
+                ui.note(&format!(
+                    "  {} was written out whole: its layout (flow style or anchors) could not be kept line by line",
+                    m.file.display()
+                ));
+            }
+        }
+        if args.switch_context {
+            ui.note(&format!("Switched to context {entry}"));
+        } else {
+            ui.note(&format!("Use it with `kubectl --context {entry}`"));
+        }
+        return Ok(());
+    }
     match format {
         Some(f) => {
             let doc: serde_json::Value = serde_saphyr::from_str(&text)

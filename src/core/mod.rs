@@ -8,6 +8,7 @@ pub mod image;
 pub mod join_token;
 pub mod k0s_config;
 pub mod kubeconfig;
+pub mod kubeconfig_merge;
 pub mod naming;
 pub mod pki;
 pub mod plan;

@@ -141,3 +141,43 @@ pub async fn cluster_ca(conn: &Connection, name: &str) -> Result<CertPair, Failu
         key_pem: text("tls.key")?,
     })
 }
+
+/// Replace the admin kubeconfig in Secret `NAME-kubeconfig` (only ours for this control
+/// plane), as the operator renews it.
+pub async fn replace_kubeconfig_secret(
+    conn: &Connection,
+    name: &str,
+    kubeconfig: &str,
+) -> Result<(), Failure> {
+    use base64::Engine;
+    use kube::api::{Patch, PatchParams};
+    let secret_name = Names::new(name).kubeconfig();
+    let api: Api<Secret> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let secret = api
+        .get_opt(&secret_name)
+        .await
+        .map_err(|e| conn.translate(e))?
+        .filter(|s| ours(s.metadata.labels.as_ref(), name))
+        .ok_or_else(|| {
+            Failure::Failed(format!(
+                "Secret {secret_name} of control plane {name} is missing in namespace {} (or is not k0smotron's)",
+                conn.namespace
+            ))
+        })?;
+    // The uid and resourceVersion make sure it is still the Secret just read.
+    let patch = serde_json::json!({
+        "metadata": {"uid": secret.metadata.uid, "resourceVersion": secret.metadata.resource_version},
+        "data": {"value": base64::engine::general_purpose::STANDARD.encode(kubeconfig)},
+    });
+    api.patch(
+        &secret_name,
+        &PatchParams {
+            field_manager: Some("k0smotron".into()),
+            ..Default::default()
+        },
+        &Patch::Merge(&patch),
+    )
+    .await
+    .map_err(|e| conn.translate(e))?;
+    Ok(())
+}
