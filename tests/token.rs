@@ -100,14 +100,7 @@ fn a_worker_token_carries_the_ca_and_the_endpoint_and_can_be_listed_and_invalida
         log.by_path()
     );
 
-    let id = kubeconfig
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("token: "))
-        .unwrap()
-        .split('.')
-        .next()
-        .unwrap()
-        .to_string();
+    let id = mothership::k0s::join_token_id(&kubeconfig).expect("a bootstrap token");
     let rows = listed(&env, "edge");
     let row = rows
         .iter()

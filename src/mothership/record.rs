@@ -115,21 +115,25 @@ pub async fn read(conn: &Connection, name: &str) -> Result<Record, Failure> {
     })
 }
 
-/// The cluster CA (`NAME-ca`), certificate and key.
-pub async fn cluster_ca(conn: &Connection, name: &str) -> Result<CertPair, Failure> {
-    let secret_name = Names::new(name).secret("ca");
+/// Secret `secret_name` of control plane `name`, if it carries our labels for it.
+async fn our_secret(conn: &Connection, name: &str, secret_name: &str) -> Result<Secret, Failure> {
     let api: Api<Secret> = Api::namespaced(conn.client.clone(), &conn.namespace);
-    let secret = api
-        .get_opt(&secret_name)
+    api.get_opt(secret_name)
         .await
         .map_err(|e| conn.translate(e))?
         .filter(|s| ours(s.metadata.labels.as_ref(), name))
         .ok_or_else(|| {
             Failure::Failed(format!(
-                "Secret {secret_name} (the CA of control plane {name}) is missing in namespace {}",
+                "Secret {secret_name} of control plane {name} is missing in namespace {} (or is not k0smotron's)",
                 conn.namespace
             ))
-        })?;
+        })
+}
+
+/// The cluster CA (`NAME-ca`), certificate and key.
+pub async fn cluster_ca(conn: &Connection, name: &str) -> Result<CertPair, Failure> {
+    let secret_name = Names::new(name).secret("ca");
+    let secret = our_secret(conn, name, &secret_name).await?;
     let data = secret.data.unwrap_or_default();
     let text = |key: &str| {
         data.get(key)
@@ -153,17 +157,7 @@ pub async fn replace_kubeconfig_secret(
     use kube::api::{Patch, PatchParams};
     let secret_name = Names::new(name).kubeconfig();
     let api: Api<Secret> = Api::namespaced(conn.client.clone(), &conn.namespace);
-    let secret = api
-        .get_opt(&secret_name)
-        .await
-        .map_err(|e| conn.translate(e))?
-        .filter(|s| ours(s.metadata.labels.as_ref(), name))
-        .ok_or_else(|| {
-            Failure::Failed(format!(
-                "Secret {secret_name} of control plane {name} is missing in namespace {} (or is not k0smotron's)",
-                conn.namespace
-            ))
-        })?;
+    let secret = our_secret(conn, name, &secret_name).await?;
     // The uid and resourceVersion make sure it is still the Secret just read.
     let patch = serde_json::json!({
         "metadata": {"uid": secret.metadata.uid, "resourceVersion": secret.metadata.resource_version},

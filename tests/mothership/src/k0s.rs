@@ -490,6 +490,14 @@ pub fn join_kubeconfig(server: &str, ca_pem: &[u8], user: &str, token: &str) -> 
 }
 
 /// base64 (standard alphabet, padded) of gzip at best compression, as k0s's `JoinEncode`.
+/// The ID of the bootstrap token in a join kubeconfig (the part before the dot).
+pub fn join_token_id(kubeconfig: &str) -> Option<String> {
+    let token = kubeconfig
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("token: "))?;
+    Some(token.split('.').next()?.to_string())
+}
+
 /// The kubeconfig inside a join token (base64 of gzip), as a worker's k0s reads it.
 pub fn decode_join_token(token: &str) -> Result<String, String> {
     use std::io::Read;

@@ -373,14 +373,7 @@ fn worker_tokens_carry_the_pods_ca_and_endpoint() {
         kubeconfig.contains("name: kubelet-bootstrap"),
         "{kubeconfig}"
     );
-    let id = kubeconfig
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("token: "))
-        .unwrap()
-        .split('.')
-        .next()
-        .unwrap()
-        .to_string();
+    let id = mothership::k0s::join_token_id(&kubeconfig).expect("a bootstrap token");
     assert!(
         k.ok(&[
             "exec",
