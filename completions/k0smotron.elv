@@ -33,10 +33,12 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand create 'Write a k0s control plane to the mothership and wait until it serves'
+            cand delete 'Delete control planes and everything they own'
             cand doctor 'Check that the mothership is reachable and that we may do everything k0smotron needs'
             cand kubeconfig 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
             cand join-token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
             cand token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
+            cand wait 'Wait until a control plane is Ready (or deleted)'
             cand version 'Print the client version and, when reachable, the mothership''s'
             cand completion 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -81,6 +83,27 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --dry-run 'Print the objects (-o yaml or json) instead of writing them; needs no mothership'
             cand --no-wait 'Return once the objects are written'
             cand --keep-on-failure 'Leave what was written in place when create fails'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'k0smotron;delete'= {
+            cand --wait 'Wait until everything is gone (`--wait=false` returns once the deletes are issued)'
+            cand --timeout 'How long to wait for everything to be gone'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand --all 'Every control plane in the namespace (needs --yes)'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand --keep-data 'Keep the volume claims (etcd data, controller data)'
+            cand --ignore-not-found 'A control plane that does not exist is not an error'
             cand -v 'Print more about what is happening (on stderr)'
             cand --verbose 'Print more about what is happening (on stderr)'
             cand --no-color 'No colours (also when NO_COLOR is set)'
@@ -327,6 +350,22 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         }
         &'k0smotron;token;help;help'= {
         }
+        &'k0smotron;wait'= {
+            cand --for 'What to wait for'
+            cand --timeout 'How long to wait at most'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'k0smotron;version'= {
             cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use (default: its current-context)'
@@ -358,14 +397,18 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         }
         &'k0smotron;help'= {
             cand create 'Write a k0s control plane to the mothership and wait until it serves'
+            cand delete 'Delete control planes and everything they own'
             cand doctor 'Check that the mothership is reachable and that we may do everything k0smotron needs'
             cand kubeconfig 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
             cand join-token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
+            cand wait 'Wait until a control plane is Ready (or deleted)'
             cand version 'Print the client version and, when reachable, the mothership''s'
             cand completion 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'k0smotron;help;create'= {
+        }
+        &'k0smotron;help;delete'= {
         }
         &'k0smotron;help;doctor'= {
         }
@@ -384,6 +427,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         &'k0smotron;help;join-token;list'= {
         }
         &'k0smotron;help;join-token;invalidate'= {
+        }
+        &'k0smotron;help;wait'= {
         }
         &'k0smotron;help;version'= {
         }

@@ -37,10 +37,12 @@ complete -c k0smotron -n "__fish_k0smotron_needs_command" -l no-color -d 'No col
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -s V -l version -d 'Print version'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
+complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "delete" -d 'Delete control planes and everything they own'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "kubeconfig" -d 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "join-token" -d 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "token" -d 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
+complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "wait" -d 'Wait until a control plane is Ready (or deleted)'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "version" -d 'Print the client version and, when reachable, the mothership\'s'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -87,6 +89,24 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l keep-on-f
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -s v -l verbose -d 'Print more about what is happening (on stderr)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l wait -d 'Wait until everything is gone (`--wait=false` returns once the deletes are issued)' -r -f -a "true\t''
+false\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l timeout -d 'How long to wait for everything to be gone' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l all -d 'Every control plane in the namespace (needs --yes)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l keep-data -d 'Keep the volume claims (etcd data, controller data)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l ignore-not-found -d 'A control plane that does not exist is not an error'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
@@ -269,6 +289,20 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_se
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the tokens k0s knows (both roles)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "invalidate" -d 'Invalidate tokens by ID'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand wait" -l for -d 'What to wait for' -r -f -a "ready\t''
+deleted\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand wait" -l timeout -d 'How long to wait at most' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand wait" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand wait" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand wait" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand wait" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand wait" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand wait" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand wait" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand wait" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
@@ -292,13 +326,15 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -l conne
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s v -l verbose -d 'Print more about what is happening (on stderr)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s h -l help -d 'Print help'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor kubeconfig join-token version completion help" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor kubeconfig join-token version completion help" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor kubeconfig join-token version completion help" -f -a "kubeconfig" -d 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor kubeconfig join-token version completion help" -f -a "join-token" -d 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor kubeconfig join-token version completion help" -f -a "version" -d 'Print the client version and, when reachable, the mothership\'s'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor kubeconfig join-token version completion help" -f -a "completion" -d 'Print a shell completion script'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create doctor kubeconfig join-token version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor kubeconfig join-token wait version completion help" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor kubeconfig join-token wait version completion help" -f -a "delete" -d 'Delete control planes and everything they own'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor kubeconfig join-token wait version completion help" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor kubeconfig join-token wait version completion help" -f -a "kubeconfig" -d 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor kubeconfig join-token wait version completion help" -f -a "join-token" -d 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor kubeconfig join-token wait version completion help" -f -a "wait" -d 'Wait until a control plane is Ready (or deleted)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor kubeconfig join-token wait version completion help" -f -a "version" -d 'Print the client version and, when reachable, the mothership\'s'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor kubeconfig join-token wait version completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor kubeconfig join-token wait version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "worker" -d 'Print a token that joins a worker node'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "controller" -d 'Print a token that joins another controller (needs etcd or an external database)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "list" -d 'List the tokens k0s knows (both roles)'

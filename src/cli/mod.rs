@@ -3,10 +3,12 @@
 
 mod completion;
 mod create;
+mod delete;
 mod doctor;
 mod kubeconfig;
 mod token;
 mod version;
+mod wait;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -96,6 +98,8 @@ impl Global {
 pub enum Command {
     /// Write a k0s control plane to the mothership and wait until it serves.
     Create(Box<create::CreateArgs>),
+    /// Delete control planes and everything they own.
+    Delete(delete::DeleteArgs),
     /// Check that the mothership is reachable and that we may do everything k0smotron needs.
     Doctor(doctor::DoctorArgs),
     /// Print a kubeconfig for a control plane, with a client certificate minted from its CA.
@@ -103,6 +107,8 @@ pub enum Command {
     /// Print a k0s join token for a worker or controller, or list and invalidate tokens.
     #[command(name = "join-token", visible_alias = "token")]
     JoinToken(token::TokenArgs),
+    /// Wait until a control plane is Ready (or deleted).
+    Wait(wait::WaitArgs),
     /// Print the client version and, when reachable, the mothership's.
     Version(version::VersionArgs),
     /// Print a shell completion script.
@@ -112,9 +118,11 @@ pub enum Command {
 async fn dispatch(cli: Cli, ui: Ui) -> Result<(), Failure> {
     match cli.command {
         Command::Create(args) => create::run(*args, &cli.global, &ui).await,
+        Command::Delete(args) => delete::run(args, &cli.global, &ui).await,
         Command::Doctor(args) => doctor::run(args, &cli.global, &ui).await,
         Command::Kubeconfig(args) => kubeconfig::run(args, &cli.global, &ui).await,
         Command::JoinToken(args) => token::run(args, &cli.global, &ui).await,
+        Command::Wait(args) => wait::run(args, &cli.global, &ui).await,
         Command::Version(args) => version::run(args, &cli.global, &ui).await,
         Command::Completion(args) => completion::run(args),
     }

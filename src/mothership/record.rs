@@ -24,6 +24,10 @@ pub struct Record {
     pub key_algorithm: String,
     /// The k0s version it runs.
     pub version: String,
+    /// Controller replicas asked for.
+    pub replicas: i32,
+    /// `create --create-namespace` made its namespace.
+    pub created_namespace: bool,
 }
 
 fn ours(labels: Option<&BTreeMap<String, String>>, name: &str) -> bool {
@@ -40,6 +44,24 @@ pub async fn resolve_name(conn: &Connection, name: Option<&str>) -> Result<Strin
         naming::check_label(n).map_err(|rule| Failure::Usage(format!("NAME {n:?}: {rule}")))?;
         return Ok(n.to_string());
     }
+    let names = all_names(conn).await?;
+    match names.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(Failure::Usage(format!(
+            "NAME is required: there is no control plane in namespace {}",
+            conn.namespace
+        ))),
+        many => Err(Failure::Usage(format!(
+            "NAME is required: namespace {} has {} control planes ({})",
+            conn.namespace,
+            many.len(),
+            many.join(", ")
+        ))),
+    }
+}
+
+/// The names of every control plane in the namespace, sorted (one list of records).
+pub async fn all_names(conn: &Connection) -> Result<Vec<String>, Failure> {
     let api: Api<ConfigMap> = Api::namespaced(conn.client.clone(), &conn.namespace);
     let selector = format!(
         "{}=k0smotron,{}=record",
@@ -56,19 +78,7 @@ pub async fn resolve_name(conn: &Connection, name: Option<&str>) -> Result<Strin
         .filter_map(|cm| cm.metadata.labels.as_ref()?.get(naming::CLUSTER).cloned())
         .collect();
     names.sort();
-    match names.as_slice() {
-        [one] => Ok(one.clone()),
-        [] => Err(Failure::Usage(format!(
-            "NAME is required: there is no control plane in namespace {}",
-            conn.namespace
-        ))),
-        many => Err(Failure::Usage(format!(
-            "NAME is required: namespace {} has {} control planes ({})",
-            conn.namespace,
-            many.len(),
-            many.join(", ")
-        ))),
-    }
+    Ok(names)
 }
 
 fn not_found(conn: &Connection, name: &str) -> Failure {
@@ -112,6 +122,12 @@ pub async fn read(conn: &Connection, name: &str) -> Result<Record, Failure> {
             .and_then(|v| v.as_str())
             .unwrap_or_default()
             .to_string(),
+        replicas: doc
+            .pointer("/spec/replicas")
+            .and_then(|v| v.as_i64())
+            .and_then(|r| i32::try_from(r).ok())
+            .unwrap_or(1),
+        created_namespace: data.get("createdNamespace").map(String::as_str) == Some("true"),
     })
 }
 

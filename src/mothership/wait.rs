@@ -168,3 +168,71 @@ fn pod_state(p: &Pod) -> String {
         (None, false) => status.phase.unwrap_or_else(|| "Pending".into()),
     }
 }
+
+/// The kinds a control plane is made of, as (plural, API), for waiting on and deleting by
+/// label.
+pub fn kinds(conn: &Connection) -> Vec<(&'static str, Api<kube::api::DynamicObject>)> {
+    use k8s_openapi::api::core::v1::{ConfigMap, Secret, Service};
+    use kube::api::{ApiResource, DynamicObject};
+    let ns = conn.namespace.as_str();
+    let api = |ar: ApiResource| Api::<DynamicObject>::namespaced_with(conn.client.clone(), ns, &ar);
+    vec![
+        ("statefulsets", api(ApiResource::erase::<StatefulSet>(&()))),
+        ("services", api(ApiResource::erase::<Service>(&()))),
+        ("configmaps", api(ApiResource::erase::<ConfigMap>(&()))),
+        ("secrets", api(ApiResource::erase::<Secret>(&()))),
+        ("pods", api(ApiResource::erase::<Pod>(&()))),
+        (
+            "persistentvolumeclaims",
+            api(ApiResource::erase::<PersistentVolumeClaim>(&())),
+        ),
+    ]
+}
+
+/// `Kind/name` of every object of control plane `name` that is left (one wave of lists;
+/// claims only when `claims`).
+pub async fn remaining(
+    conn: &Connection,
+    name: &str,
+    claims: bool,
+) -> Result<Vec<String>, Failure> {
+    let lp = ListParams::default().labels(&naming::selector(name));
+    let kinds: Vec<_> = kinds(conn)
+        .into_iter()
+        .filter(|(plural, _)| claims || *plural != "persistentvolumeclaims")
+        .collect();
+    let lists = futures::future::join_all(kinds.iter().map(|(_, api)| api.list(&lp))).await;
+    let mut left = Vec::new();
+    for ((plural, _), list) in kinds.iter().zip(lists) {
+        for o in list.map_err(|e| conn.translate(e))?.items {
+            left.push(format!("{plural}/{}", o.metadata.name.unwrap_or_default()));
+        }
+    }
+    Ok(left)
+}
+
+/// Wait until nothing of control plane `name` is left (claims too unless `keep_claims`).
+pub async fn until_deleted(
+    conn: &Connection,
+    name: &str,
+    keep_claims: bool,
+    timeout: Duration,
+    step: &Step,
+) -> Result<(), Failure> {
+    let start = Instant::now();
+    loop {
+        let left = remaining(conn, name, !keep_claims).await?;
+        if left.is_empty() {
+            return Ok(());
+        }
+        if start.elapsed() >= timeout {
+            return Err(Failure::TimedOut(format!(
+                "timed out after {} waiting for {name} to be deleted; left: {}",
+                crate::core::duration::format(timeout),
+                left.join(", ")
+            )));
+        }
+        step.update(&format!("{} object(s) left", left.len()));
+        tokio::time::sleep(POLL).await;
+    }
+}

@@ -124,18 +124,18 @@ pub async fn wave1(conn: &Connection, r: &Resolved) -> Result<Facts, Failure> {
             .any(|o| o == &format!("ConfigMap/{}", Names::new(&r.name).record()))
         {
             return Err(Failure::Failed(format!(
-                "control plane {} already exists in namespace {ns}; change it with `k0smotron upgrade` or `k0smotron scale`, or remove it with `k0smotron delete {}` (until those commands land: `kubectl -n {ns} delete statefulsets,services,configmaps,secrets,persistentvolumeclaims -l {}`)",
+                "control plane {} already exists in namespace {ns}; change it with `k0smotron upgrade` or `k0smotron scale` (until those commands land: `kubectl -n {ns} edit statefulset {}`), or remove it with `k0smotron -n {ns} delete {}`",
                 r.name,
-                r.name,
-                naming::selector(&r.name)
+                Names::new(&r.name).statefulset(),
+                r.name
             )));
         }
         if !existing_ours.is_empty() {
             return Err(Failure::Failed(format!(
-                "objects of control plane {} are left from an earlier run ({}); remove them with `kubectl -n {ns} delete statefulsets,services,configmaps,secrets,persistentvolumeclaims -l {}` and create again",
+                "objects of control plane {} are left from an earlier run ({}); remove them with `k0smotron -n {ns} delete {}` and create again",
                 r.name,
                 existing_ours.join(", "),
-                naming::selector(&r.name)
+                r.name
             )));
         }
         for ((_, name, flag), found) in refs.iter().zip(ref_checks) {

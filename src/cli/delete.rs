@@ -1,0 +1,164 @@
+//! `k0smotron delete NAME...`: remove control planes and everything they own, found by
+//! their labels; asks first on a terminal.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::Global;
+use crate::core::naming;
+use crate::error::Failure;
+use crate::mothership::{Connection, delete, record, wait};
+use crate::ui::Ui;
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The control planes to delete (never guessed).
+    #[arg(required_unless_present = "all")]
+    pub names: Vec<String>,
+    /// Every control plane in the namespace (needs --yes).
+    #[arg(long, conflicts_with = "names", requires = "yes")]
+    pub all: bool,
+    /// Do not ask for confirmation.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Keep the volume claims (etcd data, controller data).
+    #[arg(long)]
+    pub keep_data: bool,
+    /// A control plane that does not exist is not an error.
+    #[arg(long)]
+    pub ignore_not_found: bool,
+    /// Wait until everything is gone (`--wait=false` returns once the deletes are issued).
+    #[arg(long, default_value_t = true, num_args = 0..=1, default_missing_value = "true", action = clap::ArgAction::Set)]
+    pub wait: bool,
+    /// How long to wait for everything to be gone.
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = super::parse_duration)]
+    pub timeout: Duration,
+}
+
+/// One control plane and what is left of it.
+struct Target {
+    name: String,
+    left: Vec<String>,
+    created_namespace: bool,
+}
+
+async fn inspect(conn: &Connection, name: &str, keep_data: bool) -> Result<Target, Failure> {
+    let (left, rec) = tokio::join!(
+        wait::remaining(conn, name, !keep_data),
+        record::read(conn, name)
+    );
+    Ok(Target {
+        name: name.to_string(),
+        left: left?,
+        created_namespace: rec.map(|r| r.created_namespace).unwrap_or(false),
+    })
+}
+
+fn confirm(question: &str) -> Result<bool, Failure> {
+    dialoguer::Confirm::new()
+        .with_prompt(question)
+        .default(false)
+        .interact()
+        .map_err(|e| Failure::Failed(format!("cannot ask for confirmation: {e}; pass --yes")))
+}
+
+pub async fn run(args: DeleteArgs, global: &Global, ui: &Ui) -> Result<(), Failure> {
+    for n in &args.names {
+        naming::check_label(n).map_err(|rule| Failure::Usage(format!("NAME {n:?}: {rule}")))?;
+    }
+    let conn = global.connect(ui).await?;
+    let names = if args.all {
+        record::all_names(&conn).await?
+    } else {
+        args.names.clone()
+    };
+    let mut targets = Vec::new();
+    let mut missing = Vec::new();
+    for t in
+        futures::future::join_all(names.iter().map(|n| inspect(&conn, n, args.keep_data))).await
+    {
+        let t = t?;
+        if t.left.is_empty() {
+            missing.push(t.name);
+        } else {
+            targets.push(t);
+        }
+    }
+    if !missing.is_empty() && !args.ignore_not_found {
+        return Err(Failure::Failed(format!(
+            "no control plane {} in namespace {} (--ignore-not-found to skip); nothing was deleted",
+            missing.join(", "),
+            conn.namespace
+        )));
+    }
+    if targets.is_empty() {
+        ui.note(&format!(
+            "Nothing to delete in namespace {}",
+            conn.namespace
+        ));
+        return Ok(());
+    }
+    for t in &targets {
+        ui.note(&format!(
+            "{} in namespace {}: {}{}",
+            t.name,
+            conn.namespace,
+            t.left.join(", "),
+            if args.keep_data { " (claims kept)" } else { "" }
+        ));
+    }
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    if interactive && !args.yes {
+        let list: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
+        if !confirm(&format!(
+            "Delete {} and everything listed?",
+            list.join(", ")
+        ))? {
+            return Err(Failure::Failed("nothing was deleted".into()));
+        }
+    }
+    let mut problems = Vec::new();
+    for t in &targets {
+        let step = ui.step(&format!("Deleting {}", t.name));
+        let failed = delete::control_plane(&conn, &t.name, args.keep_data).await;
+        if !failed.is_empty() {
+            step.failed(&failed.join(", "));
+            problems.push(format!("{}: deleting {} failed", t.name, failed.join(", ")));
+            continue;
+        }
+        if !args.wait {
+            step.done("deletes issued");
+            continue;
+        }
+        match wait::until_deleted(&conn, &t.name, args.keep_data, args.timeout, &step).await {
+            Ok(()) => step.done(&format!("{} objects removed", t.left.len())),
+            Err(e) => {
+                step.failed("");
+                problems.push(e.to_string());
+                continue;
+            }
+        }
+    }
+    // Last, once everything else in this run is gone: the namespace a deleted control plane
+    // made, if it is empty now.
+    if problems.is_empty() && args.wait {
+        for t in targets.iter().filter(|t| t.created_namespace) {
+            if delete::created_namespace(&conn, &t.name).await? {
+                ui.note(&format!(
+                    "Removed namespace {}, which `create --create-namespace` made for {}",
+                    conn.namespace, t.name
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Failed(format!(
+            "{}; run `k0smotron delete` again to finish",
+            problems.join("; ")
+        )))
+    }
+}

@@ -1,0 +1,64 @@
+//! `k0smotron wait NAME`: wait until a control plane is Ready (or deleted), with the same
+//! progress as `create`'s wait.
+
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use super::Global;
+use crate::error::Failure;
+use crate::mothership::{record, wait};
+use crate::ui::Ui;
+
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// The control plane.
+    pub name: String,
+    /// What to wait for.
+    #[arg(long = "for", value_enum, default_value = "ready")]
+    pub condition: Condition,
+    /// How long to wait at most.
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = super::parse_duration)]
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Condition {
+    Ready,
+    Deleted,
+}
+
+pub async fn run(args: WaitArgs, global: &Global, ui: &Ui) -> Result<(), Failure> {
+    crate::core::naming::check_label(&args.name)
+        .map_err(|rule| Failure::Usage(format!("NAME {:?}: {rule}", args.name)))?;
+    let conn = global.connect(ui).await?;
+    let name = args.name.as_str();
+    match args.condition {
+        Condition::Ready => {
+            let rec = record::read(&conn, name).await?;
+            let step = ui.step(&format!(
+                "Waiting for {} controller replica(s) of {name}",
+                rec.replicas
+            ));
+            match wait::until_ready(&conn, name, rec.replicas, args.timeout, &step).await {
+                Ok(()) => step.done("ready"),
+                Err(e) => {
+                    step.failed("");
+                    return Err(e);
+                }
+            }
+            ui.note(&format!("Control plane {name} serves at {}", rec.endpoint));
+        }
+        Condition::Deleted => {
+            let step = ui.step(&format!("Waiting for {name} to be deleted"));
+            match wait::until_deleted(&conn, name, false, args.timeout, &step).await {
+                Ok(()) => step.done("gone"),
+                Err(e) => {
+                    step.failed("");
+                    return Err(e);
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,270 @@
+//! `k0smotron delete` and `k0smotron wait` against the real control plane (its garbage
+//! collector and StatefulSet controller included).
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use mothership::{Config, Fault};
+use serde_json::json;
+use support::*;
+
+const SELECTOR_KEY: &str = "k0smotron.io/cluster";
+
+fn run(env: &Env, args: &[&str]) -> std::process::Output {
+    env.cmd().args(args).output().unwrap()
+}
+
+fn create(env: &Env, name: &str, extra: &[&str]) {
+    let out = env
+        .cmd()
+        .args(["create", name, "--key-algorithm", "ecdsa-p256"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+fn ours(env: &Env, name: &str) -> Vec<String> {
+    let mut left: Vec<String> = env
+        .ms
+        .labelled(SELECTOR_KEY, name)
+        .into_iter()
+        .filter(|o| !o.starts_with("Event/"))
+        .collect();
+    left.sort();
+    left
+}
+
+#[test]
+fn delete_removes_everything_and_leaves_foreign_objects() {
+    let env = Env::new();
+    create(&env, "doomed", &[]);
+    // Not ours: the cluster label without managed-by, and an unlabelled object.
+    env.ms.create(
+        "configmaps",
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "doomed-notes", "labels": {SELECTOR_KEY: "doomed"}}}),
+    );
+    env.ms.create(
+        "secrets",
+        json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "doomed-ca-backup"}}),
+    );
+    env.ms.reset_requests();
+    let out = run(&env, &["delete", "doomed"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("persistentvolumeclaims/etcd-data-kmc-doomed-etcd-0"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        ours(&env, "doomed"),
+        vec!["ConfigMap/doomed-notes".to_string()]
+    );
+    let secrets = env.ms.objects("secrets");
+    assert!(
+        secrets
+            .iter()
+            .any(|s| s["metadata"]["name"] == "doomed-ca-backup")
+    );
+    // One collection delete per kind, never one call per object.
+    let log = env.ms.requests();
+    assert_eq!(
+        log.count("delete", "configmaps") + log.count("delete", "secrets"),
+        0
+    );
+    for kind in [
+        "statefulsets",
+        "services",
+        "configmaps",
+        "secrets",
+        "persistentvolumeclaims",
+    ] {
+        assert_eq!(
+            log.count("deletecollection", kind),
+            1,
+            "{kind}: {:?}",
+            log.by_path()
+        );
+    }
+}
+
+#[test]
+fn keep_data_not_found_and_names_are_required() {
+    let env = Env::new();
+    create(&env, "kept", &[]);
+    let out = run(&env, &["delete", "kept", "--keep-data"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        ours(&env, "kept"),
+        vec!["PersistentVolumeClaim/etcd-data-kmc-kept-etcd-0".to_string()]
+    );
+    // The claim alone is what is left; deleting again takes it.
+    let out = run(&env, &["delete", "kept"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(ours(&env, "kept").is_empty());
+    let out = run(&env, &["delete", "kept"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no control plane kept in namespace"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        run(&env, &["delete", "kept", "--ignore-not-found"])
+            .status
+            .code(),
+        Some(0)
+    );
+    env.ms.reset_requests();
+    assert_eq!(
+        run(&env, &["delete"]).status.code(),
+        Some(2),
+        "delete never guesses"
+    );
+    assert_eq!(
+        run(&env, &["delete", "--all"]).status.code(),
+        Some(2),
+        "--all needs --yes"
+    );
+    assert_eq!(run(&env, &["delete", "Bad_Name"]).status.code(), Some(2));
+    assert_eq!(env.ms.requests().total(), 0);
+}
+
+#[test]
+fn all_with_yes_and_a_created_namespace_goes_too() {
+    let env = Env::new();
+    let fresh = format!("{}-own", env.ns());
+    create(
+        &env,
+        "a",
+        &["-n", &fresh, "--create-namespace", "--no-wait"],
+    );
+    create(&env, "b", &["-n", &fresh, "--no-wait", "--storage", "kine"]);
+    let out = run(&env, &["-n", &fresh, "delete", "--all", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("Removed namespace {fresh}")),
+        "{}",
+        stderr(&out)
+    );
+    let until = Instant::now() + Duration::from_secs(30);
+    while env
+        .ms
+        .objects("namespaces")
+        .iter()
+        .any(|n| n["metadata"]["name"] == fresh.as_str() && n["status"]["phase"] != "Terminating")
+    {
+        assert!(Instant::now() < until, "namespace still there");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn a_failure_at_every_delete_is_finished_by_running_again() {
+    for kind in [
+        "apis/apps/v1/namespaces/NS/statefulsets",
+        "api/v1/namespaces/NS/services",
+        "api/v1/namespaces/NS/configmaps",
+        "api/v1/namespaces/NS/secrets",
+        "api/v1/namespaces/NS/persistentvolumeclaims",
+    ] {
+        let env = Env::new();
+        create(&env, "flaky", &[]);
+        env.ms.create(
+            "configmaps",
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "bystander"}}),
+        );
+        let path = format!("/{}", kind.replace("NS", env.ns()));
+        env.ms.inject(Fault::status("DELETE", &path, 1, 500));
+        let out = run(&env, &["delete", "flaky"]);
+        assert_eq!(out.status.code(), Some(1), "{kind}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("run `k0smotron delete` again to finish"),
+            "{kind}: {}",
+            stderr(&out)
+        );
+        env.ms.clear_faults();
+        let out = run(&env, &["delete", "flaky"]);
+        assert_eq!(out.status.code(), Some(0), "{kind} rerun: {}", stderr(&out));
+        assert!(
+            ours(&env, "flaky").is_empty(),
+            "{kind}: {:?}",
+            ours(&env, "flaky")
+        );
+        assert!(
+            env.ms
+                .objects("configmaps")
+                .iter()
+                .any(|c| c["metadata"]["name"] == "bystander")
+        );
+    }
+}
+
+#[test]
+fn on_a_terminal_it_asks_and_no_means_nothing() {
+    let env = Env::new();
+    create(&env, "asked", &["--no-wait"]);
+    // `script` gives the command a pseudo-terminal; "n" answers the prompt.
+    let cmd = format!(
+        "{} --kubeconfig {} delete asked",
+        assert_cmd::cargo::cargo_bin("k0smotron").display(),
+        env.kubeconfig.display()
+    );
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("printf n | script -qec '{cmd}' /dev/null"))
+        .env("HOME", env.dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(
+        text.contains("Delete asked and everything listed?"),
+        "{text}"
+    );
+    assert!(text.contains("nothing was deleted"), "{text}");
+    assert!(
+        ours(&env, "asked")
+            .iter()
+            .any(|o| o == "ConfigMap/kmc-asked")
+    );
+}
+
+#[test]
+fn wait_for_ready_for_deleted_and_timeouts() {
+    let env = Env::new();
+    create(&env, "later", &["--no-wait"]);
+    let out = run(&env, &["wait", "later", "--timeout", "1m"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Control plane later serves at https://"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&env, &["wait", "missing"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        run(&env, &["wait", "missing", "--for", "deleted"])
+            .status
+            .code(),
+        Some(0)
+    );
+    run(&env, &["delete", "later", "--wait=false"]);
+    let out = run(
+        &env,
+        &["wait", "later", "--for", "deleted", "--timeout", "1m"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(ours(&env, "later").is_empty());
+
+    let stuck = Env::with(|c: &mut Config| c.pods_ready = false);
+    create(&stuck, "never", &["--no-wait"]);
+    let out = run(&stuck, &["wait", "never", "--timeout", "1s"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("kmc-never-0 Pending"),
+        "{}",
+        stderr(&out)
+    );
+}
