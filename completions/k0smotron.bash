@@ -37,6 +37,9 @@ _k0smotron() {
             k0smotron,kubeconfig)
                 cmd="k0smotron__subcmd__kubeconfig"
                 ;;
+            k0smotron,list)
+                cmd="k0smotron__subcmd__list"
+                ;;
             k0smotron,token)
                 cmd="k0smotron__subcmd__join__subcmd__token"
                 ;;
@@ -66,6 +69,9 @@ _k0smotron() {
                 ;;
             k0smotron__subcmd__help,kubeconfig)
                 cmd="k0smotron__subcmd__help__subcmd__kubeconfig"
+                ;;
+            k0smotron__subcmd__help,list)
+                cmd="k0smotron__subcmd__help__subcmd__list"
                 ;;
             k0smotron__subcmd__help,version)
                 cmd="k0smotron__subcmd__help__subcmd__version"
@@ -122,7 +128,7 @@ _k0smotron() {
 
     case "${cmd}" in
         k0smotron)
-            opts="-n -o -v -h -V --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help --version create delete doctor kubeconfig join-token token wait version completion help"
+            opts="-n -o -v -h -V --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help --version create delete doctor list kubeconfig join-token token wait version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -206,7 +212,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__create)
-            opts="-f -n -o -v -h --filename --version --image --replicas --service-type --api-port --konnectivity-port --external-address --san --storage --datasource --datasource-secret --etcd-size --persistence --persistence-size --storage-class --host-path --k0s-config --controller-flag --manifests --cpu --memory --label --annotation --create-namespace --key-algorithm --dry-run --no-wait --timeout --lb-timeout --keep-on-failure --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            opts="-f -n -o -v -h --filename --version --image --replicas --service-type --api-port --konnectivity-port --external-address --san --storage --datasource --datasource-secret --etcd-size --persistence --persistence-size --storage-class --host-path --k0s-config --controller-flag --manifests --cpu --memory --label --annotation --create-namespace --key-algorithm --dry-run --no-wait --timeout --lb-timeout --ttl --keep-on-failure --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -324,6 +330,10 @@ _k0smotron() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -360,7 +370,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__delete)
-            opts="-y -n -o -v -h --all --yes --keep-data --ignore-not-found --wait --timeout --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            opts="-A -y -n -o -v -h --all --expired --all-namespaces --dry-run --yes --keep-data --ignore-not-found --wait --timeout --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -452,7 +462,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__help)
-            opts="create delete doctor kubeconfig join-token wait version completion help"
+            opts="create delete doctor list kubeconfig join-token wait version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -606,6 +616,20 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__help__subcmd__kubeconfig)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k0smotron__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1004,6 +1028,48 @@ _k0smotron() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml wide name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml wide name" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k0smotron__subcmd__list)
+            opts="-A -n -o -v -h --all-namespaces --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

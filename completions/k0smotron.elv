@@ -35,6 +35,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand create 'Write a k0s control plane to the mothership and wait until it serves'
             cand delete 'Delete control planes and everything they own'
             cand doctor 'Check that the mothership is reachable and that we may do everything k0smotron needs'
+            cand list 'List control planes: version, readiness, status, endpoint, age'
             cand kubeconfig 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
             cand join-token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
             cand token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
@@ -72,6 +73,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --key-algorithm 'Key type for the CAs and certificates [default: rsa-2048, as the operator and k0s use]'
             cand --timeout 'How long to wait for the controllers to be Ready'
             cand --lb-timeout 'How long to wait for a LoadBalancer address'
+            cand --ttl 'How long the control plane is meant to live (2h, 7d); `delete --expired` removes it after'
             cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use (default: its current-context)'
             cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
@@ -100,6 +102,10 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --output 'Output format for data on stdout'
             cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
             cand --all 'Every control plane in the namespace (needs --yes)'
+            cand --expired 'Every control plane past the lifetime `create --ttl` gave it'
+            cand -A 'With --expired or --all: in every namespace'
+            cand --all-namespaces 'With --expired or --all: in every namespace'
+            cand --dry-run 'With --expired: say what would be deleted, delete nothing'
             cand -y 'Do not ask for confirmation'
             cand --yes 'Do not ask for confirmation'
             cand --keep-data 'Keep the volume claims (etcd data, controller data)'
@@ -118,6 +124,22 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand -o 'Output format for data on stdout'
             cand --output 'Output format for data on stdout'
             cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'k0smotron;list'= {
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand -A 'Every namespace'
+            cand --all-namespaces 'Every namespace'
             cand -v 'Print more about what is happening (on stderr)'
             cand --verbose 'Print more about what is happening (on stderr)'
             cand --no-color 'No colours (also when NO_COLOR is set)'
@@ -399,6 +421,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand create 'Write a k0s control plane to the mothership and wait until it serves'
             cand delete 'Delete control planes and everything they own'
             cand doctor 'Check that the mothership is reachable and that we may do everything k0smotron needs'
+            cand list 'List control planes: version, readiness, status, endpoint, age'
             cand kubeconfig 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
             cand join-token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
             cand wait 'Wait until a control plane is Ready (or deleted)'
@@ -411,6 +434,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         &'k0smotron;help;delete'= {
         }
         &'k0smotron;help;doctor'= {
+        }
+        &'k0smotron;help;list'= {
         }
         &'k0smotron;help;kubeconfig'= {
         }

@@ -39,6 +39,7 @@ complete -c k0smotron -n "__fish_k0smotron_needs_command" -s V -l version -d 'Pr
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "delete" -d 'Delete control planes and everything they own'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
+complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "list" -d 'List control planes: version, readiness, status, endpoint, age'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "kubeconfig" -d 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "join-token" -d 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "token" -d 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
@@ -74,6 +75,7 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l key-algor
 ecdsa-p256\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l timeout -d 'How long to wait for the controllers to be Ready' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l lb-timeout -d 'How long to wait for a LoadBalancer address' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l ttl -d 'How long the control plane is meant to live (2h, 7d); `delete --expired` removes it after' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
@@ -101,6 +103,9 @@ wide\t''
 name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l all -d 'Every control plane in the namespace (needs --yes)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l expired -d 'Every control plane past the lifetime `create --ttl` gave it'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -s A -l all-namespaces -d 'With --expired or --all: in every namespace'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l dry-run -d 'With --expired: say what would be deleted, delete nothing'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l keep-data -d 'Keep the volume claims (etcd data, controller data)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l ignore-not-found -d 'A control plane that does not exist is not an error'
@@ -118,6 +123,18 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -l connect-t
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -s v -l verbose -d 'Print more about what is happening (on stderr)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -s A -l all-namespaces -d 'Every namespace'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l server -d 'The API server URL to put in the kubeconfig [default: the recorded endpoint]' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l user -d 'The user (certificate CN) [default: admin]' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l group -d 'A group (certificate O), repeatable [default: system:masters when --user is not given]' -r
@@ -326,15 +343,16 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -l conne
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s v -l verbose -d 'Print more about what is happening (on stderr)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s h -l help -d 'Print help'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor kubeconfig join-token wait version completion help" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor kubeconfig join-token wait version completion help" -f -a "delete" -d 'Delete control planes and everything they own'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor kubeconfig join-token wait version completion help" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor kubeconfig join-token wait version completion help" -f -a "kubeconfig" -d 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor kubeconfig join-token wait version completion help" -f -a "join-token" -d 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor kubeconfig join-token wait version completion help" -f -a "wait" -d 'Wait until a control plane is Ready (or deleted)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor kubeconfig join-token wait version completion help" -f -a "version" -d 'Print the client version and, when reachable, the mothership\'s'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor kubeconfig join-token wait version completion help" -f -a "completion" -d 'Print a shell completion script'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor kubeconfig join-token wait version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list kubeconfig join-token wait version completion help" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list kubeconfig join-token wait version completion help" -f -a "delete" -d 'Delete control planes and everything they own'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list kubeconfig join-token wait version completion help" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list kubeconfig join-token wait version completion help" -f -a "list" -d 'List control planes: version, readiness, status, endpoint, age'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list kubeconfig join-token wait version completion help" -f -a "kubeconfig" -d 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list kubeconfig join-token wait version completion help" -f -a "join-token" -d 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list kubeconfig join-token wait version completion help" -f -a "wait" -d 'Wait until a control plane is Ready (or deleted)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list kubeconfig join-token wait version completion help" -f -a "version" -d 'Print the client version and, when reachable, the mothership\'s'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list kubeconfig join-token wait version completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list kubeconfig join-token wait version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "worker" -d 'Print a token that joins a worker node'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "controller" -d 'Print a token that joins another controller (needs etcd or an external database)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "list" -d 'List the tokens k0s knows (both roles)'

@@ -112,6 +112,9 @@ pub struct CreateArgs {
     /// How long to wait for a LoadBalancer address.
     #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = duration::parse)]
     pub lb_timeout: Duration,
+    /// How long the control plane is meant to live (2h, 7d); `delete --expired` removes it after.
+    #[arg(long, value_name = "DURATION", value_parser = duration::parse)]
+    pub ttl: Option<Duration>,
     /// Leave what was written in place when create fails.
     #[arg(long)]
     pub keep_on_failure: bool,
@@ -175,6 +178,7 @@ fn options(args: &CreateArgs, global: &Global) -> Result<CreateOptions, Failure>
         labels: args.labels.clone(),
         annotations: args.annotations.clone(),
         key_algorithm: args.key_algorithm,
+        ttl: args.ttl,
     })
 }
 

@@ -15,11 +15,20 @@ use crate::ui::Ui;
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
     /// The control planes to delete (never guessed).
-    #[arg(required_unless_present = "all")]
+    #[arg(required_unless_present_any = ["all", "expired"])]
     pub names: Vec<String>,
     /// Every control plane in the namespace (needs --yes).
-    #[arg(long, conflicts_with = "names", requires = "yes")]
+    #[arg(long, conflicts_with_all = ["names", "expired"], requires = "yes")]
     pub all: bool,
+    /// Every control plane past the lifetime `create --ttl` gave it.
+    #[arg(long, conflicts_with = "names")]
+    pub expired: bool,
+    /// With --expired or --all: in every namespace.
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+    /// With --expired: say what would be deleted, delete nothing.
+    #[arg(long, requires = "expired")]
+    pub dry_run: bool,
     /// Do not ask for confirmation.
     #[arg(short = 'y', long)]
     pub yes: bool,
@@ -68,12 +77,79 @@ pub async fn run(args: DeleteArgs, global: &Global, ui: &Ui) -> Result<(), Failu
     for n in &args.names {
         naming::check_label(n).map_err(|rule| Failure::Usage(format!("NAME {n:?}: {rule}")))?;
     }
+    if args.all_namespaces && !(args.all || args.expired) {
+        return Err(Failure::Usage(
+            "-A/--all-namespaces: only with --expired or --all; names are looked up in -n NAMESPACE".into(),
+        ));
+    }
     let conn = global.connect(ui).await?;
+    if args.expired || (args.all && args.all_namespaces) {
+        return by_listing(&conn, &args, ui).await;
+    }
     let names = if args.all {
         record::all_names(&conn).await?
     } else {
         args.names.clone()
     };
+    delete_in(&conn, names, &args, ui).await
+}
+
+/// `--expired` (and `--all -A`): the control planes of the listing, namespace by namespace.
+async fn by_listing(conn: &Connection, args: &DeleteArgs, ui: &Ui) -> Result<(), Failure> {
+    let inv = crate::mothership::inventory::collect(conn, args.all_namespaces).await?;
+    let rows = crate::core::listing::rows(&inv, time::OffsetDateTime::now_utc());
+    let mut by_ns: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for r in rows
+        .iter()
+        .filter(|r| !args.expired || r.status == crate::core::listing::Status::Expired)
+    {
+        by_ns
+            .entry(r.namespace.clone())
+            .or_default()
+            .push(r.name.clone());
+    }
+    if by_ns.is_empty() {
+        ui.note(if args.expired {
+            "No expired control planes"
+        } else {
+            "No control planes"
+        });
+        return Ok(());
+    }
+    if args.dry_run {
+        for (ns, names) in &by_ns {
+            for n in names {
+                ui.data(&format!("{ns}/{n}"));
+            }
+        }
+        ui.note("--dry-run: nothing was deleted");
+        return Ok(());
+    }
+    let mut problems = Vec::new();
+    for (ns, names) in by_ns {
+        let conn = Connection {
+            namespace: ns,
+            ..conn.clone()
+        };
+        if let Err(e) = delete_in(&conn, names, args, ui).await {
+            problems.push(e.to_string());
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Failed(problems.join("; ")))
+    }
+}
+
+/// Delete `names` in the connection's namespace.
+async fn delete_in(
+    conn: &Connection,
+    names: Vec<String>,
+    args: &DeleteArgs,
+    ui: &Ui,
+) -> Result<(), Failure> {
+    let conn = conn.clone();
     let mut targets = Vec::new();
     let mut missing = Vec::new();
     for t in

@@ -6,6 +6,7 @@ mod create;
 mod delete;
 mod doctor;
 mod kubeconfig;
+mod list;
 mod token;
 mod version;
 mod wait;
@@ -102,6 +103,8 @@ pub enum Command {
     Delete(delete::DeleteArgs),
     /// Check that the mothership is reachable and that we may do everything k0smotron needs.
     Doctor(doctor::DoctorArgs),
+    /// List control planes: version, readiness, status, endpoint, age.
+    List(list::ListArgs),
     /// Print a kubeconfig for a control plane, with a client certificate minted from its CA.
     Kubeconfig(kubeconfig::KubeconfigArgs),
     /// Print a k0s join token for a worker or controller, or list and invalidate tokens.
@@ -121,6 +124,7 @@ async fn dispatch(cli: Cli, ui: Ui) -> Result<(), Failure> {
         Command::Delete(args) => delete::run(args, &cli.global, &ui).await,
         Command::Doctor(args) => doctor::run(args, &cli.global, &ui).await,
         Command::Kubeconfig(args) => kubeconfig::run(args, &cli.global, &ui).await,
+        Command::List(args) => list::run(args, &cli.global, &ui).await,
         Command::JoinToken(args) => token::run(args, &cli.global, &ui).await,
         Command::Wait(args) => wait::run(args, &cli.global, &ui).await,
         Command::Version(args) => version::run(args, &cli.global, &ui).await,

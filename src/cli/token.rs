@@ -210,24 +210,18 @@ async fn list(args: ListArgs, global: &Global, ui: &Ui) -> Result<(), Failure> {
         ui.note(&format!("No join tokens for control plane {}", rec.name));
         return Ok(());
     }
-    let width = |f: fn(&Listed) -> &str, title: &str| {
-        tokens
-            .iter()
-            .map(|t| f(t).len())
-            .max()
-            .unwrap_or(0)
-            .max(title.len())
-    };
-    let (wi, wr) = (width(|t| &t.id, "ID"), width(|t| &t.role, "ROLE"));
-    let mut text = format!("{:wi$}   {:wr$}   EXPIRES\n", "ID", "ROLE");
-    for t in &tokens {
-        let expires = if t.expires_at.is_empty() {
-            "never"
-        } else {
-            &t.expires_at
-        };
-        text.push_str(&format!("{:wi$}   {:wr$}   {expires}\n", t.id, t.role));
-    }
+    let body: Vec<Vec<String>> = tokens
+        .iter()
+        .map(|t| {
+            let expires = if t.expires_at.is_empty() {
+                "never".to_string()
+            } else {
+                t.expires_at.clone()
+            };
+            vec![t.id.clone(), t.role.clone(), expires]
+        })
+        .collect();
+    let text = crate::ui::table(&["ID", "ROLE", "EXPIRES"], &body);
     ui.data(&text);
     Ok(())
 }

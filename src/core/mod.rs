@@ -9,6 +9,7 @@ pub mod join_token;
 pub mod k0s_config;
 pub mod kubeconfig;
 pub mod kubeconfig_merge;
+pub mod listing;
 pub mod naming;
 pub mod pki;
 pub mod plan;

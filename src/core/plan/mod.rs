@@ -7,7 +7,7 @@ mod endpoint;
 mod etcd;
 #[cfg(test)]
 mod golden;
-mod record;
+pub mod record;
 mod secrets;
 mod service;
 

@@ -7,6 +7,9 @@ use super::{Exposure, meta};
 use crate::core::naming::Names;
 use crate::core::spec::{self, Resolved};
 
+/// The record key of `create --ttl`, in seconds.
+pub const TTL_KEY: &str = "ttlSeconds";
+
 /// `exposure` is `None` while the mothership has not allocated anything yet.
 pub fn record(r: &Resolved, exposure: Option<&Exposure>, cli_version: &str) -> ConfigMap {
     let mut data = std::collections::BTreeMap::new();
@@ -36,6 +39,10 @@ pub fn record(r: &Resolved, exposure: Option<&Exposure>, cli_version: &str) -> C
         r.key_algorithm.as_str().to_string(),
     );
     data.insert("cliVersion".to_string(), cli_version.to_string());
+    if let Some(ttl) = r.ttl {
+        // The expiry is the record's creationTimestamp (the mothership's clock) plus this.
+        data.insert(TTL_KEY.to_string(), ttl.as_secs().to_string());
+    }
     ConfigMap {
         metadata: meta(r, Names::new(&r.name).record(), "record", None),
         data: Some(data),

@@ -51,6 +51,8 @@ pub struct CreateOptions {
     pub labels: Vec<String>,
     pub annotations: Vec<String>,
     pub key_algorithm: Option<KeyAlgorithm>,
+    /// `--ttl`: how long the control plane is meant to live.
+    pub ttl: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,6 +154,8 @@ pub struct Resolved {
     pub resources: Option<ResourceRequirements>,
     pub service_account: Option<String>,
     pub key_algorithm: KeyAlgorithm,
+    /// Recorded; `delete --expired` removes it once its record is older than this.
+    pub ttl: Option<std::time::Duration>,
 }
 
 pub const DEFAULT_API_PORT: u16 = 30443;
@@ -215,6 +219,15 @@ pub fn resolve(o: CreateOptions) -> Result<Resolved, String> {
         resources,
         service_account: spec.service_account.clone(),
         key_algorithm: o.key_algorithm.unwrap_or(KeyAlgorithm::Rsa2048),
+        ttl: match o.ttl {
+            Some(t) if t.as_secs() < 60 => {
+                return Err(format!(
+                    "--ttl {}: must be at least 1m",
+                    super::duration::format(t)
+                ));
+            }
+            other => other,
+        },
     })
 }
 

@@ -1,0 +1,94 @@
+//! `k0smotron list [-A]`: one row per control plane, from one wave of label-selected lists.
+
+use clap::Args;
+
+use super::Global;
+use crate::core::listing::{self, Row};
+use crate::error::Failure;
+use crate::mothership::inventory;
+use crate::ui::{OutputFormat, Ui};
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Every namespace.
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+}
+
+fn cells(r: &Row, all: bool, wide: bool) -> Vec<String> {
+    let mut c = vec![r.name.clone()];
+    if all {
+        c.push(r.namespace.clone());
+    }
+    c.extend([
+        r.version.clone(),
+        format!("{}/{}", r.ready, r.desired),
+        r.status.as_str().to_string(),
+        r.service_type.clone(),
+        r.endpoint.clone(),
+        listing::age(r.age_seconds),
+    ]);
+    if wide {
+        c.extend([
+            r.storage.clone(),
+            r.image.clone(),
+            format!("{}/{}", r.api_port, r.konnectivity_port),
+            r.etcd_members
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "-".into()),
+            r.expires_at.clone().unwrap_or_else(|| "-".into()),
+            r.reason.clone(),
+        ]);
+    }
+    c
+}
+
+pub async fn run(args: ListArgs, global: &Global, ui: &Ui) -> Result<(), Failure> {
+    let format = OutputFormat::check(
+        global.output,
+        "list",
+        &[
+            OutputFormat::Json,
+            OutputFormat::Yaml,
+            OutputFormat::Wide,
+            OutputFormat::Name,
+        ],
+    )?;
+    let conn = global.connect(ui).await?;
+    let inv = inventory::collect(&conn, args.all_namespaces).await?;
+    let rows = listing::rows(&inv, time::OffsetDateTime::now_utc());
+    match format {
+        Some(f @ (OutputFormat::Json | OutputFormat::Yaml)) => return ui.structured(&rows, f),
+        Some(OutputFormat::Name) => {
+            let names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
+            if !names.is_empty() {
+                ui.data(&names.join("\n"));
+            }
+            return Ok(());
+        }
+        _ => {}
+    }
+    if rows.is_empty() {
+        ui.note(&if args.all_namespaces {
+            "No control planes found".to_string()
+        } else {
+            format!("No control planes found in namespace {}", conn.namespace)
+        });
+        return Ok(());
+    }
+    let wide = format == Some(OutputFormat::Wide);
+    let mut header = vec!["NAME"];
+    if args.all_namespaces {
+        header.push("NAMESPACE");
+    }
+    header.extend(["VERSION", "READY", "STATUS", "SERVICE", "ENDPOINT", "AGE"]);
+    if wide {
+        header.extend(["STORAGE", "IMAGE", "PORTS", "ETCD", "EXPIRES", "REASON"]);
+    }
+    let body: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| cells(r, args.all_namespaces, wide))
+        .collect();
+    ui.data(&crate::ui::table(&header, &body));
+    Ok(())
+}

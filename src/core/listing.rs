@@ -1,0 +1,355 @@
+//! One row per control plane, joined from a few label-selected lists (records, StatefulSets,
+//! Services, pods), and its STATUS, derived every time and never stored.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{ConfigMap, Pod, Service};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use super::naming;
+use super::plan::record::TTL_KEY;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Status {
+    Ready,
+    Progressing,
+    Degraded,
+    Failed,
+    Incomplete,
+    Expired,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ready => "Ready",
+            Status::Progressing => "Progressing",
+            Status::Degraded => "Degraded",
+            Status::Failed => "Failed",
+            Status::Incomplete => "Incomplete",
+            Status::Expired => "Expired",
+        }
+    }
+}
+
+/// What `list` shows of one control plane (`-o json|yaml` schema, camelCase).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Row {
+    pub name: String,
+    pub namespace: String,
+    pub version: String,
+    pub ready: i32,
+    pub desired: i32,
+    pub status: Status,
+    /// Why, when not Ready (a pod's state, what is missing).
+    pub reason: String,
+    pub service_type: String,
+    pub endpoint: String,
+    pub created_at: String,
+    pub age_seconds: i64,
+    /// RFC 3339, or null without `--ttl`.
+    pub expires_at: Option<String>,
+    pub storage: String,
+    pub image: String,
+    pub api_port: i64,
+    pub konnectivity_port: i64,
+    pub etcd_members: Option<i32>,
+}
+
+/// Everything listed, in one scope (a namespace or all).
+#[derive(Debug, Default)]
+pub struct Inventory {
+    pub records: Vec<ConfigMap>,
+    pub statefulsets: Vec<StatefulSet>,
+    pub services: Vec<Service>,
+    pub pods: Vec<Pod>,
+}
+
+fn key(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> (String, String) {
+    (
+        meta.namespace.clone().unwrap_or_default(),
+        meta.labels
+            .as_ref()
+            .and_then(|l| l.get(naming::CLUSTER))
+            .cloned()
+            .unwrap_or_default(),
+    )
+}
+
+fn component(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> &str {
+    meta.labels
+        .as_ref()
+        .and_then(|l| l.get(naming::COMPONENT))
+        .map(String::as_str)
+        .unwrap_or_default()
+}
+
+/// The reason a pod will not become Ready by itself, if it has one.
+fn pod_failure(p: &Pod) -> Option<String> {
+    let status = p.status.as_ref()?;
+    let name = p.metadata.name.clone().unwrap_or_default();
+    let waiting = status
+        .container_statuses
+        .iter()
+        .flatten()
+        .chain(status.init_container_statuses.iter().flatten())
+        .find_map(|c| c.state.as_ref()?.waiting.as_ref()?.reason.clone());
+    if let Some(r) = waiting.filter(|r| {
+        matches!(
+            r.as_str(),
+            "CrashLoopBackOff"
+                | "ErrImagePull"
+                | "ImagePullBackOff"
+                | "InvalidImageName"
+                | "CreateContainerConfigError"
+                | "CreateContainerError"
+        )
+    }) {
+        return Some(format!("{name} {r}"));
+    }
+    status
+        .conditions
+        .iter()
+        .flatten()
+        .find(|c| {
+            c.type_ == "PodScheduled"
+                && c.status == "False"
+                && c.reason.as_deref() == Some("Unschedulable")
+        })
+        .map(|_| format!("{name} Unschedulable"))
+}
+
+fn restarted(p: &Pod) -> bool {
+    p.status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .is_some_and(|cs| cs.iter().any(|c| c.restart_count > 0))
+}
+
+/// The rows, sorted by namespace and name. `now` decides what has expired.
+pub fn rows(inv: &Inventory, now: OffsetDateTime) -> Vec<Row> {
+    let mut sets: BTreeMap<(String, String), Vec<&StatefulSet>> = BTreeMap::new();
+    for s in &inv.statefulsets {
+        sets.entry(key(&s.metadata)).or_default().push(s);
+    }
+    let mut services: BTreeMap<(String, String), &Service> = BTreeMap::new();
+    for s in &inv.services {
+        if component(&s.metadata) == "control-plane" {
+            services.insert(key(&s.metadata), s);
+        }
+    }
+    let mut pods: BTreeMap<(String, String), Vec<&Pod>> = BTreeMap::new();
+    for p in &inv.pods {
+        pods.entry(key(&p.metadata)).or_default().push(p);
+    }
+    let mut out: Vec<Row> = inv
+        .records
+        .iter()
+        .map(|r| {
+            let k = key(&r.metadata);
+            row(
+                r,
+                sets.get(&k).map(Vec::as_slice).unwrap_or_default(),
+                services.get(&k).copied(),
+                pods.get(&k).map(Vec::as_slice).unwrap_or_default(),
+                now,
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    out
+}
+
+fn row(
+    record: &ConfigMap,
+    sets: &[&StatefulSet],
+    service: Option<&Service>,
+    pods: &[&Pod],
+    now: OffsetDateTime,
+) -> Row {
+    let (namespace, name) = key(&record.metadata);
+    let data = record.data.clone().unwrap_or_default();
+    let doc: serde_json::Value = data
+        .get("cluster.yaml")
+        .and_then(|y| serde_saphyr::from_str(y).ok())
+        .unwrap_or_default();
+    let spec = &doc["spec"];
+    let desired = spec["replicas"].as_i64().unwrap_or(1) as i32;
+    let storage = spec["storage"]["type"]
+        .as_str()
+        .unwrap_or("etcd")
+        .to_string();
+    let controller = sets
+        .iter()
+        .find(|s| component(&s.metadata) == "control-plane");
+    let etcd = sets.iter().find(|s| component(&s.metadata) == "etcd");
+    let ready = controller
+        .and_then(|s| s.status.as_ref()?.ready_replicas)
+        .unwrap_or(0);
+    let created = record
+        .metadata
+        .creation_timestamp
+        .as_ref()
+        .and_then(|t| OffsetDateTime::from_unix_timestamp(t.0.as_second()).ok())
+        .unwrap_or(now);
+    let expires = data
+        .get(TTL_KEY)
+        .and_then(|s| s.parse::<i64>().ok())
+        .map(|secs| created + time::Duration::seconds(secs));
+    let rfc3339 = |t: OffsetDateTime| {
+        t.format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    };
+    let mut missing = Vec::new();
+    if controller.is_none() {
+        missing.push("controller StatefulSet");
+    }
+    if storage == "etcd" && etcd.is_none() {
+        missing.push("etcd StatefulSet");
+    }
+    if service.is_none() {
+        missing.push("Service");
+    }
+    let failure = pods.iter().find_map(|p| pod_failure(p));
+    let scaled_down = controller
+        .and_then(|s| s.spec.as_ref()?.replicas)
+        .is_some_and(|r| r < desired);
+    let (status, reason) = if expires.is_some_and(|e| e <= now) {
+        (Status::Expired, "past its --ttl".to_string())
+    } else if !missing.is_empty() {
+        (
+            Status::Incomplete,
+            format!("missing: {}", missing.join(", ")),
+        )
+    } else if let Some(f) = failure {
+        (Status::Failed, f)
+    } else if ready >= desired {
+        (Status::Ready, String::new())
+    } else if scaled_down {
+        (
+            Status::Degraded,
+            format!("the StatefulSet was scaled below {desired}"),
+        )
+    } else if pods.iter().any(|p| restarted(p)) {
+        (Status::Degraded, "a pod restarted and is not Ready".into())
+    } else {
+        (Status::Progressing, format!("{ready}/{desired} Ready"))
+    };
+    Row {
+        name,
+        namespace,
+        version: spec["version"].as_str().unwrap_or_default().to_string(),
+        ready,
+        desired,
+        status,
+        reason,
+        service_type: spec["service"]["type"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        endpoint: data.get("endpoint").cloned().unwrap_or_default(),
+        created_at: rfc3339(created),
+        age_seconds: (now - created).whole_seconds().max(0),
+        expires_at: expires.map(rfc3339),
+        storage,
+        image: spec["image"].as_str().unwrap_or_default().to_string(),
+        api_port: spec["service"]["apiPort"].as_i64().unwrap_or_default(),
+        konnectivity_port: spec["service"]["konnectivityPort"]
+            .as_i64()
+            .unwrap_or_default(),
+        etcd_members: etcd.and_then(|s| s.spec.as_ref()?.replicas),
+    }
+}
+
+/// `5d`, `3h`, `12m`, `40s`: the largest unit, as kubectl prints ages.
+pub fn age(seconds: i64) -> String {
+    match seconds {
+        s if s >= 86400 => format!("{}d", s / 86400),
+        s if s >= 3600 => format!("{}h", s / 3600),
+        s if s >= 60 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn obj<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn labels(component: &str) -> serde_json::Value {
+        json!({"app.kubernetes.io/managed-by": "k0smotron", "k0smotron.io/cluster": "cp", "app.kubernetes.io/component": component})
+    }
+
+    fn inventory(
+        ttl: Option<&str>,
+        ready: i32,
+        sts_replicas: i32,
+        pod_status: serde_json::Value,
+    ) -> Inventory {
+        let mut data = json!({"cluster.yaml": "spec:\n  replicas: 1\n  version: v1.36.3+k0s.2\n  service: {type: NodePort, apiPort: 31443, konnectivityPort: 31132}\n  storage: {type: kine}\n", "endpoint": "https://192.0.2.1:31443"});
+        if let Some(t) = ttl {
+            data[TTL_KEY] = json!(t);
+        }
+        Inventory {
+            records: vec![obj(
+                json!({"metadata": {"name": "kmc-cp", "namespace": "ns", "labels": labels("record"), "creationTimestamp": "2026-11-24T10:00:00Z"}, "data": data}),
+            )],
+            statefulsets: vec![obj(
+                json!({"metadata": {"name": "kmc-cp", "namespace": "ns", "labels": labels("control-plane")}, "spec": {"replicas": sts_replicas, "selector": {}, "template": {}}, "status": {"replicas": 1, "readyReplicas": ready}}),
+            )],
+            services: vec![obj(
+                json!({"metadata": {"name": "kmc-cp-nodeport", "namespace": "ns", "labels": labels("control-plane")}}),
+            )],
+            pods: vec![obj(
+                json!({"metadata": {"name": "kmc-cp-0", "namespace": "ns", "labels": labels("control-plane")}, "status": pod_status}),
+            )],
+        }
+    }
+
+    fn at(s: &str) -> OffsetDateTime {
+        OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).unwrap()
+    }
+
+    #[test]
+    fn statuses() {
+        let now = at("2026-11-24T12:00:00Z");
+        let status = |inv: &Inventory| rows(inv, now)[0].status;
+        assert_eq!(status(&inventory(None, 1, 1, json!({}))), Status::Ready);
+        assert_eq!(
+            status(&inventory(None, 0, 1, json!({"phase": "Pending"}))),
+            Status::Progressing
+        );
+        assert_eq!(status(&inventory(None, 0, 0, json!({}))), Status::Degraded);
+        let crash = json!({"containerStatuses": [{"name": "controller", "image": "x", "imageID": "", "ready": false, "restartCount": 4, "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]});
+        let row = &rows(&inventory(None, 0, 1, crash), now)[0];
+        assert_eq!(
+            (row.status, row.reason.as_str()),
+            (Status::Failed, "kmc-cp-0 CrashLoopBackOff")
+        );
+        let unschedulable = json!({"conditions": [{"type": "PodScheduled", "status": "False", "reason": "Unschedulable"}]});
+        assert_eq!(
+            status(&inventory(None, 0, 1, unschedulable)),
+            Status::Failed
+        );
+        let mut gone = inventory(None, 1, 1, json!({}));
+        gone.services.clear();
+        assert_eq!(status(&gone), Status::Incomplete);
+        // Created at 10:00 with a 1h lifetime: expired at 12:00; a 3h one is not.
+        let row = &rows(&inventory(Some("3600"), 1, 1, json!({})), now)[0];
+        assert_eq!(row.status, Status::Expired);
+        assert_eq!(row.expires_at.as_deref(), Some("2026-11-24T11:00:00Z"));
+        assert_eq!(
+            status(&inventory(Some("10800"), 1, 1, json!({}))),
+            Status::Ready
+        );
+        assert_eq!(row.age_seconds, 7200);
+        assert_eq!(age(7200), "2h");
+    }
+}

@@ -1,0 +1,208 @@
+//! `k0smotron list` and lifetimes (`create --ttl`, `delete --expired`) against the real
+//! control plane.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::Value;
+use support::*;
+
+fn run(env: &Env, args: &[&str]) -> std::process::Output {
+    env.cmd().args(args).output().unwrap()
+}
+
+fn create(env: &Env, name: &str, extra: &[&str]) {
+    let out = env
+        .cmd()
+        .args(["create", name, "--key-algorithm", "ecdsa-p256"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+fn rows(env: &Env, extra: &[&str]) -> Vec<Value> {
+    let out = env
+        .cmd()
+        .args(["list", "-o", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn row(env: &Env, name: &str) -> Value {
+    rows(env, &[])
+        .into_iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("{name} listed"))
+}
+
+fn kubectl(env: &Env, args: &[&str]) {
+    let out = std::process::Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(&env.kubeconfig)
+        .args(args)
+        .env("HOME", env.dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "kubectl {args:?}: {}", stderr(&out));
+}
+
+fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let until = std::time::Instant::now() + Duration::from_secs(30);
+    while !check() {
+        assert!(std::time::Instant::now() < until, "timed out: {what}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn none_then_a_table_json_wide_and_name() {
+    let env = Env::new();
+    let out = run(&env, &["list"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).contains(&format!(
+            "No control planes found in namespace {}",
+            env.ns()
+        )),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(rows(&env, &[]), Vec::<Value>::new());
+
+    create(&env, "alpha", &[]);
+    create(
+        &env,
+        "beta",
+        &["--storage", "kine", "--no-wait", "--ttl", "2h"],
+    );
+    let out = run(&env, &["list"]);
+    let text = stdout(&out);
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
+    assert_eq!(
+        header,
+        [
+            "NAME", "VERSION", "READY", "STATUS", "SERVICE", "ENDPOINT", "AGE"
+        ]
+    );
+    let alpha: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
+    assert_eq!(
+        &alpha[..5],
+        ["alpha", "v1.36.3+k0s.2", "1/1", "Ready", "NodePort"],
+        "{text}"
+    );
+    assert!(alpha[5].starts_with("https://203.0.113.11:"), "{text}");
+
+    let a = row(&env, "alpha");
+    assert_eq!(a["namespace"], env.ns());
+    assert_eq!(a["storage"], "etcd");
+    assert_eq!(a["etcdMembers"], 1);
+    assert_eq!(a["expiresAt"], Value::Null);
+    assert!(a["ageSeconds"].as_i64().unwrap() >= 0);
+    assert!(a["createdAt"].as_str().unwrap().ends_with('Z'));
+    let b = row(&env, "beta");
+    assert_eq!(b["storage"], "kine");
+    let created = time::OffsetDateTime::parse(
+        b["createdAt"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let expires = time::OffsetDateTime::parse(
+        b["expiresAt"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    assert_eq!(expires - created, time::Duration::hours(2));
+
+    assert_eq!(stdout(&run(&env, &["list", "-o", "name"])), "alpha\nbeta\n");
+    let wide = stdout(&run(&env, &["list", "-o", "wide"]));
+    assert!(
+        wide.lines().next().unwrap().contains("STORAGE   IMAGE"),
+        "{wide}"
+    );
+    assert!(wide.contains("quay.io/k0sproject/k0s"), "{wide}");
+}
+
+#[test]
+fn one_wave_of_four_lists_whatever_the_count() {
+    let env = Env::new();
+    create(&env, "one", &["--no-wait", "--storage", "kine"]);
+    env.ms.reset_requests();
+    run(&env, &["list"]);
+    let with_one = env.ms.requests();
+    for n in ["two", "three", "four"] {
+        create(&env, n, &["--no-wait", "--storage", "kine"]);
+    }
+    env.ms.reset_requests();
+    run(&env, &["list"]);
+    let with_four = env.ms.requests();
+    let lists =
+        |log: &mothership::RequestLog| log.requests.iter().filter(|r| r.verb == "list").count();
+    assert_eq!(lists(&with_one), 4, "{:?}", with_one.by_path());
+    assert_eq!(lists(&with_four), 4);
+    assert_eq!(with_one.total(), with_four.total());
+    assert_eq!(with_four.waves(|r| r.verb == "list"), 1);
+}
+
+#[test]
+fn statuses_follow_what_happens_to_the_objects() {
+    let env = Env::new();
+    create(&env, "shrunk", &["--storage", "kine"]);
+    create(&env, "broken", &["--storage", "kine"]);
+    create(&env, "old", &["--storage", "kine", "--ttl", "1h"]);
+    // Scaled below what was asked, by hand.
+    kubectl(
+        &env,
+        &["scale", "statefulset", "kmc-shrunk", "--replicas=0"],
+    );
+    eventually("shrunk Degraded", || {
+        row(&env, "shrunk")["status"] == "Degraded"
+    });
+    // Part of the set deleted by hand.
+    kubectl(&env, &["delete", "service", "kmc-broken-nodeport"]);
+    assert_eq!(row(&env, "broken")["status"], "Incomplete");
+    // A lifetime that has run out (the record made to say one second).
+    kubectl(
+        &env,
+        &[
+            "patch",
+            "configmap",
+            "kmc-old",
+            "--type=merge",
+            "-p",
+            r#"{"data":{"ttlSeconds":"1"}}"#,
+        ],
+    );
+    eventually("old Expired", || row(&env, "old")["status"] == "Expired");
+    // -A sees them too, with the namespace.
+    let all = rows(&env, &["-A"]);
+    assert!(
+        all.iter()
+            .any(|r| r["name"] == "old" && r["namespace"] == env.ns())
+    );
+    let text = stdout(&run(&env, &["list", "-A"]));
+    assert!(text.lines().next().unwrap().starts_with("NAME"), "{text}");
+    assert!(text.contains("NAMESPACE"));
+
+    // The janitor: a dry run names it, then only the expired one goes.
+    let out = run(&env, &["delete", "--expired", "--dry-run"]);
+    assert_eq!(stdout(&out), format!("{}/old\n", env.ns()));
+    let out = run(&env, &["delete", "--expired"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let left: Vec<String> = rows(&env, &[])
+        .iter()
+        .map(|r| r["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(left, ["broken", "shrunk"]);
+    assert_eq!(
+        run(&env, &["delete", "old", "-A"]).status.code(),
+        Some(2),
+        "-A only with --expired or --all"
+    );
+}
