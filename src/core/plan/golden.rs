@@ -142,3 +142,49 @@ spec:
     };
     insta::assert_snapshot!(render(o, exposure("cp.example.com", 31443, 31132)));
 }
+
+/// `object_names` (what `create` checks before writing, what `status` expects) names
+/// exactly what the plan writes, for every shape.
+#[test]
+fn object_names_match_the_plan() {
+    let shapes: Vec<CreateOptions> = vec![
+        CreateOptions::default(),
+        CreateOptions {
+            service_type: Some("ClusterIP".into()),
+            ..Default::default()
+        },
+        CreateOptions {
+            service_type: Some("ClusterIP".into()),
+            external_address: Some("cp.example.com".into()),
+            storage: Some("kine".into()),
+            ..Default::default()
+        },
+        CreateOptions {
+            service_type: Some("LoadBalancer".into()),
+            persistence: Some("pvc".into()),
+            ..Default::default()
+        },
+    ];
+    for o in shapes {
+        let r = resolve(CreateOptions {
+            name: Some("x".into()),
+            namespace: "cp".into(),
+            ..o
+        })
+        .unwrap();
+        let etcd = matches!(r.storage, Storage::Etcd { .. });
+        let x = Exposure::dry_run(&r);
+        let mut planned: Vec<(&str, String)> = vec![
+            ("ConfigMap", Names::new("x").record()),
+            ("Service", Names::new("x").service(r.service_type.as_str())),
+        ];
+        let rest = rest(&r, &x, &pki(etcd), &pair("admin"), None);
+        for o in rest.objects.iter().chain(&rest.statefulsets) {
+            planned.push((o.kind(), o.name().to_string()));
+        }
+        let mut named = object_names(&r);
+        planned.sort();
+        named.sort();
+        assert_eq!(planned, named, "{:?}", r.service_type);
+    }
+}

@@ -151,6 +151,34 @@ pub fn owner_reference(record_name: &str, record_uid: &str) -> OwnerReference {
     }
 }
 
+/// `(kind, name)` of every object a control plane is made of; the endpoint manifest only
+/// where it has an external address (not a ClusterIP one without `--external-address`).
+pub fn object_names(r: &Resolved) -> Vec<(&'static str, String)> {
+    let n = Names::new(&r.name);
+    let mut t = vec![
+        ("ConfigMap", n.record()),
+        ("Service", n.service(r.service_type.as_str())),
+        ("ConfigMap", n.k0s_config()),
+        ("ConfigMap", n.entrypoint()),
+        ("StatefulSet", n.statefulset()),
+        ("Secret", n.kubeconfig()),
+    ];
+    if !(r.service_type == ServiceType::ClusterIp && r.external_address.is_none()) {
+        t.push(("ConfigMap", n.endpoint()));
+    }
+    for purpose in ["ca", "proxy", "etcd", "sa"] {
+        t.push(("Secret", n.secret(purpose)));
+    }
+    if matches!(r.storage, Storage::Etcd { .. }) {
+        for purpose in super::pki::ETCD_LEAVES {
+            t.push(("Secret", n.secret(purpose)));
+        }
+        t.push(("Service", n.etcd()));
+        t.push(("StatefulSet", n.etcd()));
+    }
+    t
+}
+
 /// Everything `create` writes after the record and the Service, in write order
 /// (Secrets and ConfigMaps, the etcd Service; then the StatefulSets).
 pub struct Rest {

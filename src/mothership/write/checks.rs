@@ -14,26 +14,10 @@ use crate::mothership::{Connection, probe};
 
 /// Every name this control plane will use, by kind.
 pub fn targets(r: &Resolved) -> Vec<(Kind, String)> {
-    let n = Names::new(&r.name);
-    let mut t = vec![
-        (Kind::ConfigMap, n.record()),
-        (Kind::Service, n.service(r.service_type.as_str())),
-        (Kind::ConfigMap, n.k0s_config()),
-        (Kind::ConfigMap, n.entrypoint()),
-        (Kind::StatefulSet, n.statefulset()),
-        (Kind::Secret, n.kubeconfig()),
-    ];
-    for purpose in ["ca", "proxy", "etcd", "sa"] {
-        t.push((Kind::Secret, n.secret(purpose)));
-    }
-    if matches!(r.storage, Storage::Etcd { .. }) {
-        for purpose in crate::core::pki::ETCD_LEAVES {
-            t.push((Kind::Secret, n.secret(purpose)));
-        }
-        t.push((Kind::Service, n.etcd()));
-        t.push((Kind::StatefulSet, n.etcd()));
-    }
-    t
+    crate::core::plan::object_names(r)
+        .into_iter()
+        .map(|(kind, name)| (Kind::named(kind), name))
+        .collect()
 }
 
 /// The labels of `kind/name`, if it exists.

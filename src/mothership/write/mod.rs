@@ -57,6 +57,17 @@ impl Kind {
             Object::StatefulSet(_) => Kind::StatefulSet,
         }
     }
+    /// The kind of a planned object, by its `kind`.
+    fn named(kind: &str) -> Kind {
+        match kind {
+            "ConfigMap" => Kind::ConfigMap,
+            "Secret" => Kind::Secret,
+            "Service" => Kind::Service,
+            "StatefulSet" => Kind::StatefulSet,
+            other => panic!("no object of kind {other} is planned"),
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
             Kind::ConfigMap => "ConfigMap",
