@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that the mothership is reachable and that we may do everything k0smotron needs')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List control planes: version, readiness, status, endpoint, age')
             [CompletionResult]::new('kubeconfig', 'kubeconfig', [CompletionResultType]::ParameterValue, 'Print a kubeconfig for a control plane, with a client certificate minted from its CA')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Everything about one control plane, and a verdict (exit 0 only when Ready)')
             [CompletionResult]::new('join-token', 'join-token', [CompletionResultType]::ParameterValue, 'Print a k0s join token for a worker or controller, or list and invalidate tokens')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a k0s join token for a worker or controller, or list and invalidate tokens')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until a control plane is Ready (or deleted)')
@@ -170,6 +171,21 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('--merge', '--merge', [CompletionResultType]::ParameterName, 'Write into the kubeconfig kubectl uses (--kubeconfig, else KUBECONFIG, else ~/.kube/config) instead of printing')
             [CompletionResult]::new('--switch-context', '--switch-context', [CompletionResultType]::ParameterName, 'With --merge: also make it the current context')
             [CompletionResult]::new('--refresh-secret', '--refresh-secret', [CompletionResultType]::ParameterName, 'Renew the admin kubeconfig in Secret NAME-kubeconfig (Cluster API''s convention) instead of printing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'k0smotron;status' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection to the mothership')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
@@ -457,6 +473,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that the mothership is reachable and that we may do everything k0smotron needs')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List control planes: version, readiness, status, endpoint, age')
             [CompletionResult]::new('kubeconfig', 'kubeconfig', [CompletionResultType]::ParameterValue, 'Print a kubeconfig for a control plane, with a client certificate minted from its CA')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Everything about one control plane, and a verdict (exit 0 only when Ready)')
             [CompletionResult]::new('join-token', 'join-token', [CompletionResultType]::ParameterValue, 'Print a k0s join token for a worker or controller, or list and invalidate tokens')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until a control plane is Ready (or deleted)')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client version and, when reachable, the mothership''s')
@@ -477,6 +494,9 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             break
         }
         'k0smotron;help;kubeconfig' {
+            break
+        }
+        'k0smotron;help;status' {
             break
         }
         'k0smotron;help;join-token' {

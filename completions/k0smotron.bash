@@ -40,6 +40,9 @@ _k0smotron() {
             k0smotron,list)
                 cmd="k0smotron__subcmd__list"
                 ;;
+            k0smotron,status)
+                cmd="k0smotron__subcmd__status"
+                ;;
             k0smotron,token)
                 cmd="k0smotron__subcmd__join__subcmd__token"
                 ;;
@@ -72,6 +75,9 @@ _k0smotron() {
                 ;;
             k0smotron__subcmd__help,list)
                 cmd="k0smotron__subcmd__help__subcmd__list"
+                ;;
+            k0smotron__subcmd__help,status)
+                cmd="k0smotron__subcmd__help__subcmd__status"
                 ;;
             k0smotron__subcmd__help,version)
                 cmd="k0smotron__subcmd__help__subcmd__version"
@@ -128,7 +134,7 @@ _k0smotron() {
 
     case "${cmd}" in
         k0smotron)
-            opts="-n -o -v -h -V --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help --version create delete doctor list kubeconfig join-token token wait version completion help"
+            opts="-n -o -v -h -V --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help --version create delete doctor list kubeconfig status join-token token wait version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -462,7 +468,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__help)
-            opts="create delete doctor list kubeconfig join-token wait version completion help"
+            opts="create delete doctor list kubeconfig status join-token wait version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -630,6 +636,20 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k0smotron__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1065,6 +1085,48 @@ _k0smotron() {
             ;;
         k0smotron__subcmd__list)
             opts="-A -n -o -v -h --all-namespaces --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml wide name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml wide name" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k0smotron__subcmd__status)
+            opts="-n -o -v -h --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

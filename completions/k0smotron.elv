@@ -37,6 +37,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand doctor 'Check that the mothership is reachable and that we may do everything k0smotron needs'
             cand list 'List control planes: version, readiness, status, endpoint, age'
             cand kubeconfig 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
+            cand status 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
             cand join-token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
             cand token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
             cand wait 'Wait until a control plane is Ready (or deleted)'
@@ -162,6 +163,20 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --merge 'Write into the kubeconfig kubectl uses (--kubeconfig, else KUBECONFIG, else ~/.kube/config) instead of printing'
             cand --switch-context 'With --merge: also make it the current context'
             cand --refresh-secret 'Renew the admin kubeconfig in Secret NAME-kubeconfig (Cluster API''s convention) instead of printing'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'k0smotron;status'= {
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
             cand -v 'Print more about what is happening (on stderr)'
             cand --verbose 'Print more about what is happening (on stderr)'
             cand --no-color 'No colours (also when NO_COLOR is set)'
@@ -423,6 +438,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand doctor 'Check that the mothership is reachable and that we may do everything k0smotron needs'
             cand list 'List control planes: version, readiness, status, endpoint, age'
             cand kubeconfig 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
+            cand status 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
             cand join-token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
             cand wait 'Wait until a control plane is Ready (or deleted)'
             cand version 'Print the client version and, when reachable, the mothership''s'
@@ -438,6 +454,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         &'k0smotron;help;list'= {
         }
         &'k0smotron;help;kubeconfig'= {
+        }
+        &'k0smotron;help;status'= {
         }
         &'k0smotron;help;join-token'= {
             cand worker 'Print a token that joins a worker node'

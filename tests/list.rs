@@ -206,3 +206,75 @@ fn statuses_follow_what_happens_to_the_objects() {
         "-A only with --expired or --all"
     );
 }
+
+#[test]
+fn status_of_a_healthy_and_a_broken_control_plane() {
+    let env = Env::new();
+    create(&env, "fine", &[]);
+    let out = run(&env, &["status"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(&format!(
+            "Control plane fine in namespace {}: Ready: 1/1 controllers Ready at https://",
+            env.ns()
+        )),
+        "{text}"
+    );
+    for line in [
+        "  ✓ StatefulSet/kmc-fine-etcd",
+        "  ✓ ConfigMap/kmc-fine-endpoint",
+        "  ✓ Secret/fine-ca until ",
+    ] {
+        assert!(text.contains(line), "{line:?} in\n{text}");
+    }
+    assert!(
+        text.contains("kmc-fine-0") && text.contains("Running") && text.contains("node-"),
+        "{text}"
+    );
+
+    // A kubeconfig Secret renewed for only ten days is warned about; still Ready.
+    let out = run(
+        &env,
+        &["kubeconfig", "fine", "--refresh-secret", "--expiry", "10d"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run(&env, &["status", "fine", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cert = report["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["certificate"] == "Secret/fine-kubeconfig client certificate")
+        .unwrap();
+    assert_eq!(cert["warn"], true);
+    assert!(cert["daysLeft"].as_i64().unwrap() <= 10);
+    assert!(
+        report["verdict"]
+            .as_str()
+            .unwrap()
+            .contains("expiring within 30 days: Secret/fine-kubeconfig client certificate"),
+        "{report}"
+    );
+
+    kubectl(&env, &["delete", "statefulset", "kmc-fine-etcd"]);
+    let out = run(&env, &["status", "fine"]);
+    assert_eq!(out.status.code(), Some(1), "not Ready is exit 1");
+    let text = stdout(&out);
+    assert!(
+        text.contains("Incomplete: missing: etcd StatefulSet"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  ✗ StatefulSet/kmc-fine-etcd (missing)"),
+        "{text}"
+    );
+    let out = run(&env, &["status", "nothing"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no control plane nothing in namespace"),
+        "{}",
+        stderr(&out)
+    );
+}

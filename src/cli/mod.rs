@@ -7,6 +7,7 @@ mod delete;
 mod doctor;
 mod kubeconfig;
 mod list;
+mod status;
 mod token;
 mod version;
 mod wait;
@@ -107,6 +108,8 @@ pub enum Command {
     List(list::ListArgs),
     /// Print a kubeconfig for a control plane, with a client certificate minted from its CA.
     Kubeconfig(kubeconfig::KubeconfigArgs),
+    /// Everything about one control plane, and a verdict (exit 0 only when Ready).
+    Status(status::StatusArgs),
     /// Print a k0s join token for a worker or controller, or list and invalidate tokens.
     #[command(name = "join-token", visible_alias = "token")]
     JoinToken(token::TokenArgs),
@@ -126,6 +129,7 @@ async fn dispatch(cli: Cli, ui: Ui) -> Result<(), Failure> {
         Command::Kubeconfig(args) => kubeconfig::run(args, &cli.global, &ui).await,
         Command::List(args) => list::run(args, &cli.global, &ui).await,
         Command::JoinToken(args) => token::run(args, &cli.global, &ui).await,
+        Command::Status(args) => status::run(args, &cli.global, &ui).await,
         Command::Wait(args) => wait::run(args, &cli.global, &ui).await,
         Command::Version(args) => version::run(args, &cli.global, &ui).await,
         Command::Completion(args) => completion::run(args),

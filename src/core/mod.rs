@@ -14,4 +14,5 @@ pub mod naming;
 pub mod pki;
 pub mod plan;
 pub mod spec;
+pub mod status;
 pub mod version;

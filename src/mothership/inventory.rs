@@ -53,3 +53,85 @@ pub async fn collect(conn: &Connection, all_namespaces: bool) -> Result<Inventor
         pods: pods?,
     })
 }
+
+/// Everything of control plane `name` for `status`, in one wave: its labelled
+/// StatefulSets, Services, ConfigMaps, Secrets, pods and claims, and the namespace's
+/// Warning events. Returns the inventory, the Secrets, `Kind/name` of what exists, and the
+/// events.
+pub async fn collect_one(
+    conn: &Connection,
+    name: &str,
+) -> Result<
+    (
+        Inventory,
+        Vec<k8s_openapi::api::core::v1::Secret>,
+        Vec<String>,
+        Vec<k8s_openapi::api::core::v1::Event>,
+    ),
+    Failure,
+> {
+    use k8s_openapi::api::apps::v1::StatefulSet;
+    use k8s_openapi::api::core::v1::{
+        ConfigMap, Event, PersistentVolumeClaim, Pod, Secret, Service,
+    };
+    let sel = naming::selector(name);
+    let events = async {
+        Api::<Event>::namespaced(conn.client.clone(), &conn.namespace)
+            .list(&ListParams::default().fields("type=Warning"))
+            .await
+            .map(|l| l.items)
+            .map_err(|e| Failure::from(conn.translate(e)))
+    };
+    let (sts, svcs, cms, secrets, pods, pvcs, events) = tokio::join!(
+        list::<StatefulSet>(conn, false, &sel),
+        list::<Service>(conn, false, &sel),
+        list::<ConfigMap>(conn, false, &sel),
+        list::<Secret>(conn, false, &sel),
+        list::<Pod>(conn, false, &sel),
+        list::<PersistentVolumeClaim>(conn, false, &sel),
+        events
+    );
+    let (sts, svcs, cms, secrets, pods, _pvcs, events) =
+        (sts?, svcs?, cms?, secrets?, pods?, pvcs?, events?);
+    let mut present = Vec::new();
+    let names = |kind: &str, metas: Vec<Option<String>>| {
+        metas
+            .into_iter()
+            .map(|n| format!("{kind}/{}", n.unwrap_or_default()))
+            .collect::<Vec<_>>()
+    };
+    present.extend(names(
+        "StatefulSet",
+        sts.iter().map(|o| o.metadata.name.clone()).collect(),
+    ));
+    present.extend(names(
+        "Service",
+        svcs.iter().map(|o| o.metadata.name.clone()).collect(),
+    ));
+    present.extend(names(
+        "ConfigMap",
+        cms.iter().map(|o| o.metadata.name.clone()).collect(),
+    ));
+    present.extend(names(
+        "Secret",
+        secrets.iter().map(|o| o.metadata.name.clone()).collect(),
+    ));
+    let records = cms
+        .into_iter()
+        .filter(|c| {
+            c.metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get(naming::COMPONENT))
+                .map(String::as_str)
+                == Some("record")
+        })
+        .collect();
+    let inv = Inventory {
+        records,
+        statefulsets: sts,
+        services: svcs,
+        pods,
+    };
+    Ok((inv, secrets, present, events))
+}
