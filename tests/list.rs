@@ -5,7 +5,7 @@ mod support;
 
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use support::*;
 
 fn run(env: &Env, args: &[&str]) -> std::process::Output {
@@ -277,4 +277,77 @@ fn status_of_a_healthy_and_a_broken_control_plane() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn a_crash_looping_pod_is_failed() {
+    let env = Env::new();
+    // kwok makes the pods of this control plane crash-loop instead of Ready.
+    let out = env
+        .cmd()
+        .args([
+            "create",
+            "crashy",
+            "--key-algorithm",
+            "ecdsa-p256",
+            "--storage",
+            "kine",
+            "--timeout",
+            "3s",
+        ])
+        .args(["--annotation", "mothership.k0smotron.dev/crash-loop=yes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("kmc-crashy-0 CrashLoopBackOff"),
+        "{}",
+        stderr(&out)
+    );
+    eventually("crashy Failed", || {
+        row(&env, "crashy")["status"] == "Failed"
+    });
+    assert_eq!(
+        row(&env, "crashy")["reason"],
+        "kmc-crashy-0 CrashLoopBackOff"
+    );
+    let out = run(&env, &["status", "crashy"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("Failed: kmc-crashy-0 CrashLoopBackOff"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn listing_two_hundred_costs_what_listing_one_does() {
+    let env = Env::new();
+    let record = |name: &str| {
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": format!("kmc-{name}"), "labels": {
+            "app.kubernetes.io/managed-by": "k0smotron", "app.kubernetes.io/instance": name,
+            "app.kubernetes.io/component": "record", "k0smotron.io/cluster": name}},
+            "data": {"cluster.yaml": "spec:\n  replicas: 1\n  version: v1.36.3+k0s.2\n  service: {type: NodePort}\n  storage: {type: kine}\n", "endpoint": "https://192.0.2.1:30443"}})
+    };
+    env.ms.create("configmaps", record("cp-0"));
+    env.ms.reset_requests();
+    assert_eq!(rows(&env, &[]).len(), 1);
+    let one = env.ms.requests();
+    // Records alone are enough for the count (their sets are missing: Incomplete).
+    for i in 1..200 {
+        env.ms.create("configmaps", record(&format!("cp-{i}")));
+    }
+    env.ms.reset_requests();
+    let listed = rows(&env, &[]);
+    assert_eq!(listed.len(), 200);
+    assert!(listed.iter().all(|r| r["status"] == "Incomplete"));
+    let many = env.ms.requests();
+    assert_eq!(
+        one.total(),
+        many.total(),
+        "{:?} vs {:?}",
+        one.by_path(),
+        many.by_path()
+    );
+    assert_eq!(many.waves(|r| r.verb == "list"), 1);
 }

@@ -392,6 +392,29 @@ printf '%s' "$err" | base64 -d >&2
 exit "$code"
 "#;
 
+/// Pods annotated so (from their template: `create --annotation`) crash-loop: kwok marks
+/// their containers CrashLoopBackOff instead of making them Ready.
+pub const CRASH_ANNOTATION: &str = "mothership.k0smotron.dev/crash-loop";
+
+/// A stage of ours for [`CRASH_ANNOTATION`]: Running, not Ready, the container waiting in
+/// CrashLoopBackOff with restarts, as a kubelet reports a container that keeps exiting.
+fn crash_stage() -> Value {
+    json!({
+        "apiVersion": "kwok.x-k8s.io/v1alpha1",
+        "kind": "Stage",
+        "metadata": {"name": "pod-crash-loop"},
+        "spec": {
+            "resourceRef": {"apiGroup": "v1", "kind": "Pod"},
+            "selector": {"matchExpressions": [
+                {"key": ".metadata.deletionTimestamp", "operator": "DoesNotExist"},
+                {"key": format!(".metadata.annotations[\"{CRASH_ANNOTATION}\"]"), "operator": "Exists"},
+                {"key": ".status.phase", "operator": "In", "values": ["Pending"]},
+            ]},
+            "next": {"statusTemplate": "{{ $now := Now }}\nphase: Running\nconditions:\n- type: Ready\n  status: \"False\"\n  lastTransitionTime: {{ $now | Quote }}\ncontainerStatuses:\n{{ range .spec.containers }}\n- name: {{ .name | Quote }}\n  image: {{ .image | Quote }}\n  ready: false\n  restartCount: 5\n  state:\n    waiting:\n      reason: CrashLoopBackOff\n      message: back-off restarting failed container\n{{ end }}\n"},
+        },
+    })
+}
+
 /// kwok's configuration: its own stages for nodes and pods, with the pod-ready delay and the
 /// namespaces whose pods stay Pending.
 fn kwok_config(bins: &Binaries, pod_ready: Duration) -> anyhow::Result<String> {
@@ -409,10 +432,12 @@ fn kwok_config(bins: &Binaries, pod_ready: Duration) -> anyhow::Result<String> {
                 .extend([
                     json!({"key": ".metadata.namespace", "operator": "NotIn", "values": UNREADY_NAMESPACES}),
                     json!({"key": format!(".metadata.annotations[\"{}\"]", crate::helpers::EXEC_READY_ANNOTATION), "operator": "Exists"}),
+                    json!({"key": format!(".metadata.annotations[\"{CRASH_ANNOTATION}\"]"), "operator": "DoesNotExist"}),
                 ]);
         }
         docs.push(serde_saphyr::to_string(&stage)?);
     }
+    docs.push(serde_saphyr::to_string(&crash_stage())?);
     Ok(docs.join("---\n"))
 }
 
