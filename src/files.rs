@@ -204,3 +204,32 @@ pub fn merge(
     }
     Ok(done)
 }
+
+/// Take entry `name` (cluster, user and context, as `kubeconfig --merge` wrote them) out of
+/// the kubeconfig kubectl uses, where its cluster's server is `server`: an entry of that
+/// name pointing elsewhere is somebody else's and stays. Returns the files changed.
+pub fn remove(explicit: Option<&Path>, name: &str, server: &str) -> Result<Vec<PathBuf>, Failure> {
+    let mut changed = Vec::new();
+    for file in kubectl_files(explicit)? {
+        let Some(text) = read(&file)? else { continue };
+        let Ok(doc) = serde_saphyr::from_str::<Value>(&text) else {
+            continue;
+        };
+        let ours = doc["clusters"].as_array().is_some_and(|l| {
+            l.iter()
+                .any(|c| c["name"] == name && c["cluster"]["server"] == server)
+        });
+        if !ours {
+            continue;
+        }
+        let _lock = Lock::take(&file)?;
+        let text = read(&file)?.unwrap_or_default();
+        let (out, _, removed) = kubeconfig_merge::remove(&text, name)
+            .map_err(|e| Failure::Failed(format!("{}: {e}", file.display())))?;
+        if removed {
+            write_private(&file, &out)?;
+            changed.push(file);
+        }
+    }
+    Ok(changed)
+}

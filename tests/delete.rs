@@ -268,3 +268,28 @@ fn wait_for_ready_for_deleted_and_timeouts() {
         stderr(&out)
     );
 }
+
+#[test]
+fn the_merged_kubeconfig_entry_goes_with_it() {
+    let env = Env::new();
+    create(&env, "tidy", &["--no-wait"]);
+    create(&env, "other", &["--no-wait", "--storage", "kine"]);
+    // Both merged into the kubeconfig in use (here the mothership's own file).
+    for name in ["tidy", "other"] {
+        let out = run(&env, &["kubeconfig", name, "--merge"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let out = run(&env, &["delete", "tidy"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Removed k0smotron-tidy from"),
+        "{}",
+        stderr(&out)
+    );
+    let text = std::fs::read_to_string(&env.kubeconfig).unwrap();
+    assert!(!text.contains("k0smotron-tidy"), "{text}");
+    assert!(text.contains("name: k0smotron-other"), "{text}");
+    assert!(text.contains("current-context: mothership"), "{text}");
+    // The harness's own context still works.
+    assert_eq!(run(&env, &["list", "-o", "name"]).status.code(), Some(0));
+}

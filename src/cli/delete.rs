@@ -51,6 +51,8 @@ struct Target {
     name: String,
     left: Vec<String>,
     created_namespace: bool,
+    /// The recorded endpoint, to recognise the entry `kubeconfig --merge` wrote.
+    endpoint: Option<String>,
 }
 
 async fn inspect(conn: &Connection, name: &str, keep_data: bool) -> Result<Target, Failure> {
@@ -58,10 +60,12 @@ async fn inspect(conn: &Connection, name: &str, keep_data: bool) -> Result<Targe
         wait::remaining(conn, name, !keep_data),
         record::read(conn, name)
     );
+    let rec = rec.ok();
     Ok(Target {
         name: name.to_string(),
         left: left?,
-        created_namespace: rec.map(|r| r.created_namespace).unwrap_or(false),
+        created_namespace: rec.as_ref().is_some_and(|r| r.created_namespace),
+        endpoint: rec.map(|r| r.endpoint),
     })
 }
 
@@ -84,18 +88,23 @@ pub async fn run(args: DeleteArgs, global: &Global, ui: &Ui) -> Result<(), Failu
     }
     let conn = global.connect(ui).await?;
     if args.expired || (args.all && args.all_namespaces) {
-        return by_listing(&conn, &args, ui).await;
+        return by_listing(&conn, &args, &global.kubeconfig, ui).await;
     }
     let names = if args.all {
         record::all_names(&conn).await?
     } else {
         args.names.clone()
     };
-    delete_in(&conn, names, &args, ui).await
+    delete_in(&conn, names, &args, &global.kubeconfig, ui).await
 }
 
 /// `--expired` (and `--all -A`): the control planes of the listing, namespace by namespace.
-async fn by_listing(conn: &Connection, args: &DeleteArgs, ui: &Ui) -> Result<(), Failure> {
+async fn by_listing(
+    conn: &Connection,
+    args: &DeleteArgs,
+    global_kubeconfig: &Option<std::path::PathBuf>,
+    ui: &Ui,
+) -> Result<(), Failure> {
     let inv = crate::mothership::inventory::collect(conn, args.all_namespaces).await?;
     let rows = crate::core::listing::rows(&inv, time::OffsetDateTime::now_utc());
     let mut by_ns: std::collections::BTreeMap<String, Vec<String>> = Default::default();
@@ -131,7 +140,7 @@ async fn by_listing(conn: &Connection, args: &DeleteArgs, ui: &Ui) -> Result<(),
             namespace: ns,
             ..conn.clone()
         };
-        if let Err(e) = delete_in(&conn, names, args, ui).await {
+        if let Err(e) = delete_in(&conn, names, args, global_kubeconfig, ui).await {
             problems.push(e.to_string());
         }
     }
@@ -147,6 +156,7 @@ async fn delete_in(
     conn: &Connection,
     names: Vec<String>,
     args: &DeleteArgs,
+    global_kubeconfig: &Option<std::path::PathBuf>,
     ui: &Ui,
 ) -> Result<(), Failure> {
     let conn = conn.clone();
@@ -214,6 +224,24 @@ async fn delete_in(
                 step.failed("");
                 problems.push(e.to_string());
                 continue;
+            }
+        }
+    }
+    // The kubeconfig entries `kubeconfig --merge` wrote for what is gone.
+    if problems.is_empty() {
+        for t in &targets {
+            let Some(endpoint) = &t.endpoint else {
+                continue;
+            };
+            let entry = format!("k0smotron-{}", t.name);
+            let (path, name, server) = (global_kubeconfig.clone(), entry.clone(), endpoint.clone());
+            let files = tokio::task::spawn_blocking(move || {
+                crate::files::remove(path.as_deref(), &name, &server)
+            })
+            .await
+            .map_err(|e| Failure::Failed(format!("editing the kubeconfig stopped: {e}")))??;
+            for file in files {
+                ui.note(&format!("Removed {entry} from {}", file.display()));
             }
         }
     }

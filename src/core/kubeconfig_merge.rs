@@ -91,6 +91,114 @@ fn is_top_level_key(line: &str) -> bool {
     line.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
 }
 
+/// The list items of the section whose header is line `start`.
+struct Section {
+    first_item: usize,
+    /// The first line after the section.
+    end: usize,
+    indent: usize,
+    /// (first line, line after, name) of each item.
+    items: Vec<(usize, usize, String)>,
+}
+
+fn section(lines: &[&str], start: usize) -> Option<Section> {
+    let end = (start + 1..lines.len())
+        .find(|&i| is_top_level_key(lines[i]))
+        .unwrap_or(lines.len());
+    let first_item = (start + 1..end).find(|&i| lines[i].trim_start().starts_with('-'))?;
+    let indent = lines[first_item].len() - lines[first_item].trim_start().len();
+    let is_item_start =
+        |l: &str| l.len() > indent && l[..indent].trim().is_empty() && l[indent..].starts_with('-');
+    let starts: Vec<usize> = (first_item..end)
+        .filter(|&i| is_item_start(lines[i]))
+        .collect();
+    let mut items = Vec::new();
+    for (n, &s) in starts.iter().enumerate() {
+        let e = starts.get(n + 1).copied().unwrap_or(end);
+        let item: String = lines[s..e]
+            .iter()
+            .map(|l| l.get(indent..).unwrap_or(l.trim_start()))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let parsed: Value = serde_saphyr::from_str(&item).ok()?;
+        items.push((
+            s,
+            e,
+            parsed[0]["name"].as_str().unwrap_or_default().to_string(),
+        ));
+    }
+    Some(Section {
+        first_item,
+        end,
+        indent,
+        items,
+    })
+}
+
+/// Take the entries called `name` out of `text`, line by line, and unset current-context
+/// when it names it. `None` when the text is not in a shape this editor knows.
+fn remove_lines(text: &str, name: &str) -> Option<String> {
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    for sec in ["clusters", "users", "contexts"] {
+        let header = format!("{sec}:");
+        let view: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let Some(start) = view.iter().position(|l| l.starts_with(&header)) else {
+            continue;
+        };
+        let rest = view[start][header.len()..].trim();
+        if matches!(rest, "[]" | "null" | "~") {
+            continue;
+        }
+        if !rest.is_empty() && !rest.starts_with('#') {
+            return None;
+        }
+        let Some(found) = section(&view, start) else {
+            continue;
+        };
+        let Some(&(s, e, _)) = found.items.iter().find(|(_, _, n)| n == name) else {
+            continue;
+        };
+        let emptied = found.items.len() == 1;
+        lines.drain(s..e);
+        if emptied {
+            lines[start] = format!("{header} []");
+        }
+    }
+    lines.retain(|l| l.trim_end() != format!("current-context: {name}"));
+    Some(lines.join("\n") + "\n")
+}
+
+/// The text without the entries called `name` (and without `current-context` if it named
+/// it), whether other entries kept their bytes, and whether anything was removed.
+pub fn remove(text: &str, name: &str) -> Result<(String, bool, bool), String> {
+    let doc: Value = serde_saphyr::from_str(text).map_err(|e| format!("not a kubeconfig: {e}"))?;
+    let mut expected = doc.clone();
+    let mut removed = false;
+    for sec in ["clusters", "users", "contexts"] {
+        if let Some(list) = expected[sec].as_array_mut() {
+            let before = list.len();
+            list.retain(|i| i["name"] != name);
+            removed |= list.len() != before;
+        }
+    }
+    if expected["current-context"] == name
+        && let Some(map) = expected.as_object_mut()
+    {
+        map.remove("current-context");
+        removed = true;
+    }
+    if !removed {
+        return Ok((text.to_string(), true, false));
+    }
+    if let Some(t) = remove_lines(text, name)
+        && serde_saphyr::from_str::<Value>(&t).ok().as_ref() == Some(&expected)
+    {
+        return Ok((t, true, true));
+    }
+    let whole = serde_saphyr::to_string(&expected).map_err(|e| e.to_string())?;
+    Ok((whole, false, true))
+}
+
 /// Put `entry` into `text`, line by line. `None` when the text is not in a shape this
 /// editor knows.
 fn upsert(text: &str, entry: &Entry) -> Option<String> {
@@ -112,30 +220,16 @@ fn upsert(text: &str, entry: &Entry) -> Option<String> {
     if !rest.is_empty() && !rest.starts_with('#') {
         return None;
     }
-    // The section's body: until the next top-level key.
-    let end = (start + 1..lines.len())
-        .find(|&i| is_top_level_key(lines[i]))
-        .unwrap_or(lines.len());
-    let first_item = (start + 1..end).find(|&i| lines[i].trim_start().starts_with('-'))?;
-    let indent = lines[first_item].len() - lines[first_item].trim_start().len();
-    let is_item_start =
-        |l: &str| l.len() > indent && l[..indent].trim().is_empty() && l[indent..].starts_with('-');
-    let starts: Vec<usize> = (first_item..end)
-        .filter(|&i| is_item_start(lines[i]))
-        .collect();
-    let mut found = None;
-    for (n, &s) in starts.iter().enumerate() {
-        let e = starts.get(n + 1).copied().unwrap_or(end);
-        let item: String = lines[s..e]
-            .iter()
-            .map(|l| l.get(indent..).unwrap_or(l.trim_start()))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let parsed: Value = serde_saphyr::from_str(&item).ok()?;
-        if parsed[0]["name"] == entry.name.as_str() {
-            found = Some((s, e));
-        }
-    }
+    let Section {
+        first_item,
+        end,
+        indent,
+        items,
+    } = section(&lines, start)?;
+    let found = items
+        .iter()
+        .find(|(_, _, name)| name == &entry.name)
+        .map(|(s, e, _)| (*s, *e));
     let mut out: Vec<String> = Vec::new();
     let block = entry.block(indent);
     let block = block.trim_end();
@@ -301,6 +395,29 @@ mod tests {
         let doc: Value = serde_saphyr::from_str(&out).unwrap();
         assert_eq!(doc["clusters"][0]["name"], "x");
         assert_eq!(doc["clusters"][1]["name"], "a");
+    }
+
+    #[test]
+    fn removing_takes_only_that_entry() {
+        let (merged, _) = merge(
+            KUBECTL,
+            &ours("k0smotron-demo", "https://a:1"),
+            Some("k0smotron-demo"),
+        )
+        .unwrap();
+        let (out, kept, removed) = remove(&merged, "k0smotron-demo").unwrap();
+        assert!(kept && removed);
+        let expected = KUBECTL.replace("current-context: prod\n", "");
+        assert_eq!(out, expected, "every other line as it was");
+        let (same, _, removed) = remove(KUBECTL, "k0smotron-absent").unwrap();
+        assert!(!removed);
+        assert_eq!(same, KUBECTL);
+        // The only entry of a section leaves an empty list.
+        let (only, _) = merge("", &ours("a", "https://a:1"), None).unwrap();
+        let (out, kept, _) = remove(&only, "a").unwrap();
+        assert!(kept, "{out}");
+        let doc: Value = serde_saphyr::from_str(&out).unwrap();
+        assert_eq!(doc["clusters"], json!([]));
     }
 
     #[test]
