@@ -180,6 +180,11 @@ fn a_failure_at_every_delete_is_finished_by_running_again() {
         let out = run(&env, &["delete", "flaky"]);
         assert_eq!(out.status.code(), Some(1), "{kind}: {}", stderr(&out));
         assert!(
+            stderr(&out).contains("failed; left: "),
+            "{kind}: {}",
+            stderr(&out)
+        );
+        assert!(
             stderr(&out).contains("run `k0smotron delete` again to finish"),
             "{kind}: {}",
             stderr(&out)

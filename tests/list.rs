@@ -74,6 +74,13 @@ fn none_then_a_table_json_wide_and_name() {
         stderr(&out)
     );
     assert_eq!(rows(&env, &[]), Vec::<Value>::new());
+    // The k0smotron operator's objects (no managed-by label) are never ours.
+    env.ms.create(
+        "configmaps",
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kmc-operated", "labels": {
+            "app.kubernetes.io/instance": "operated", "app.kubernetes.io/component": "record", "k0smotron.io/cluster": "operated"}}}),
+    );
+    assert_eq!(rows(&env, &[]), Vec::<Value>::new());
 
     create(&env, "alpha", &[]);
     create(
@@ -180,11 +187,28 @@ fn statuses_follow_what_happens_to_the_objects() {
         ],
     );
     eventually("old Expired", || row(&env, "old")["status"] == "Expired");
-    // -A sees them too, with the namespace.
+    // -A sees them too, with the namespace, and those of other namespaces.
+    let second = format!("{}-two", env.ns());
+    create(
+        &env,
+        "elsewhere",
+        &[
+            "-n",
+            &second,
+            "--create-namespace",
+            "--storage",
+            "kine",
+            "--no-wait",
+        ],
+    );
     let all = rows(&env, &["-A"]);
     assert!(
         all.iter()
             .any(|r| r["name"] == "old" && r["namespace"] == env.ns())
+    );
+    assert!(
+        all.iter()
+            .any(|r| r["name"] == "elsewhere" && r["namespace"] == second.as_str())
     );
     let text = stdout(&run(&env, &["list", "-A"]));
     assert!(text.lines().next().unwrap().starts_with("NAME"), "{text}");

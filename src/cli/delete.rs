@@ -211,7 +211,15 @@ async fn delete_in(
         let failed = delete::control_plane(&conn, &t.name, args.keep_data).await;
         if !failed.is_empty() {
             step.failed(&failed.join(", "));
-            problems.push(format!("{}: deleting {} failed", t.name, failed.join(", ")));
+            let left = wait::remaining(&conn, &t.name, !args.keep_data)
+                .await
+                .map(|l| l.join(", "))
+                .unwrap_or_else(|e| format!("unknown ({e})"));
+            problems.push(format!(
+                "{}: deleting {} failed; left: {left}",
+                t.name,
+                failed.join(", ")
+            ));
             continue;
         }
         if !args.wait {

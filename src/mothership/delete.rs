@@ -44,6 +44,14 @@ pub async fn control_plane(conn: &Connection, name: &str, keep_data: bool) -> Ve
     note("configmaps", b.map(|_| ()));
     note("secrets", c.map(|_| ()));
     if !keep_data {
+        // Only once the StatefulSets are gone does their controller make no more claims.
+        let sets = find("statefulsets");
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::time::Instant::now() < until
+            && sets.list(&lp).await.is_ok_and(|l| !l.items.is_empty())
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
         let claims = find("persistentvolumeclaims")
             .delete_collection(&bg, &lp)
             .await

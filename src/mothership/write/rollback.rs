@@ -20,12 +20,19 @@ pub async fn rollback(conn: &Connection, r: &Resolved, ledger: &Ledger, ui: &Ui)
     let ns = r.namespace.as_str();
     let mut left = Vec::new();
     for (kind, name, uid) in ledger.0.iter().rev() {
+        // A StatefulSet goes in the foreground: it is gone only once its pods are, after
+        // which its controller makes no more claims.
+        let propagation = if *kind == super::Kind::StatefulSet {
+            DeleteParams::foreground()
+        } else {
+            DeleteParams::background()
+        };
         let dp = DeleteParams {
             preconditions: Some(Preconditions {
                 uid: Some(uid.clone()),
                 resource_version: None,
             }),
-            ..DeleteParams::background()
+            ..propagation
         };
         let result = kind.api(conn, ns).delete(name, &dp).await.map(|_| ());
         match result {
@@ -34,11 +41,27 @@ pub async fn rollback(conn: &Connection, r: &Resolved, ledger: &Ledger, ui: &Ui)
             Err(e) => left.push(format!("{}/{name} ({})", kind.name(), conn.translate(e))),
         }
     }
-    if ledger
+    let sets: Vec<&String> = ledger
         .0
         .iter()
-        .any(|(k, _, _)| *k == super::Kind::StatefulSet)
-    {
+        .filter(|(k, _, _)| *k == super::Kind::StatefulSet)
+        .map(|(_, name, _)| name)
+        .collect();
+    if !sets.is_empty() {
+        // Claims the StatefulSet controller was still making would outlive a delete issued
+        // before the sets are gone.
+        let api = super::Kind::StatefulSet.api(conn, ns);
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::time::Instant::now() < until {
+            let mut present = false;
+            for name in &sets {
+                present |= matches!(api.get_opt(name).await, Ok(Some(_)));
+            }
+            if !present {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
         let claims = typed::<PersistentVolumeClaim>(conn, ns);
         if let Err(e) = claims
             .delete_collection(
