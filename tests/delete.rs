@@ -265,7 +265,7 @@ fn wait_for_ready_for_deleted_and_timeouts() {
 
     let stuck = Env::with(|c: &mut Config| c.pods_ready = false);
     create(&stuck, "never", &["--no-wait"]);
-    let out = run(&stuck, &["wait", "never", "--timeout", "1s"]);
+    let out = run(&stuck, &["wait", "never", "--timeout", "5s"]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("kmc-never-0 Pending"),

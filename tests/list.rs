@@ -317,7 +317,7 @@ fn a_crash_looping_pod_is_failed() {
             "--storage",
             "kine",
             "--timeout",
-            "3s",
+            "8s",
         ])
         .args(["--annotation", "mothership.k0smotron.dev/crash-loop=yes"])
         .output()

@@ -234,11 +234,11 @@ fn without_a_ready_pod_it_waits_then_names_the_pods() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let start = Instant::now();
-    let out = token(&env, &["worker", "stuck", "--timeout", "2s"]);
-    assert!(start.elapsed() >= Duration::from_secs(2));
+    let out = token(&env, &["worker", "stuck", "--timeout", "5s"]);
+    assert!(start.elapsed() >= Duration::from_secs(5));
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("no Ready controller pod of stuck after 2s (kmc-stuck-0 Pending)"),
+        stderr(&out).contains("no Ready controller pod of stuck after 5s (kmc-stuck-0 Pending)"),
         "{}",
         stderr(&out)
     );
