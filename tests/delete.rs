@@ -11,20 +11,6 @@ use support::*;
 
 const SELECTOR_KEY: &str = "k0smotron.io/cluster";
 
-fn run(env: &Env, args: &[&str]) -> std::process::Output {
-    env.cmd().args(args).output().unwrap()
-}
-
-fn create(env: &Env, name: &str, extra: &[&str]) {
-    let out = env
-        .cmd()
-        .args(["create", name, "--key-algorithm", "ecdsa-p256"])
-        .args(extra)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-}
-
 fn ours(env: &Env, name: &str) -> Vec<String> {
     let mut left: Vec<String> = env
         .ms

@@ -13,16 +13,6 @@ use k0smotron::core::pki::{self, KeyAlgorithm, LeafSpec};
 use serde_json::Value;
 use support::*;
 
-fn create(env: &Env, name: &str, extra: &[&str]) {
-    let out = env
-        .cmd()
-        .args(["create", name, "--no-wait", "--key-algorithm", "ecdsa-p256"])
-        .args(extra)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-}
-
 fn kubeconfig(env: &Env, args: &[&str]) -> std::process::Output {
     env.cmd().arg("kubeconfig").args(args).output().unwrap()
 }
@@ -72,7 +62,7 @@ fn openssl(args: &[&str], dir: &Path) -> String {
 #[test]
 fn an_admin_kubeconfig_before_any_pod_is_ready() {
     let env = Env::new();
-    create(&env, "early", &[]);
+    create(&env, "early", &["--no-wait"]);
     env.ms.reset_requests();
     let out = kubeconfig(&env, &["early"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -138,11 +128,11 @@ fn name_may_be_left_out_when_there_is_one() {
         "{}",
         stderr(&out)
     );
-    create(&env, "only", &[]);
+    create(&env, "only", &["--no-wait"]);
     let out = kubeconfig(&env, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("k0smotron-only"));
-    create(&env, "second", &["--storage", "kine"]);
+    create(&env, "second", &["--no-wait", "--storage", "kine"]);
     let out = kubeconfig(&env, &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -186,7 +176,7 @@ fn bad_flags_exit_2_without_a_request() {
 #[test]
 fn other_identities_json_and_a_cluster_ip_warning() {
     let env = Env::new();
-    create(&env, "inner", &["--service-type", "ClusterIP"]);
+    create(&env, "inner", &["--no-wait", "--service-type", "ClusterIP"]);
     let out = kubeconfig(
         &env,
         &[
@@ -385,7 +375,7 @@ fn mode(path: &Path) -> u32 {
 #[test]
 fn merge_into_the_kubeconfig_kubectl_uses() {
     let env = Env::new();
-    create(&env, "merged", &[]);
+    create(&env, "merged", &["--no-wait"]);
     let home = env.dir.path();
     let others = home.join("others.kc");
     std::fs::write(&others, OTHERS).unwrap();
@@ -463,8 +453,8 @@ fn merge_into_the_kubeconfig_kubectl_uses() {
 #[test]
 fn two_merges_at_once_both_land() {
     let env = Env::new();
-    create(&env, "left", &[]);
-    create(&env, "right", &["--storage", "kine"]);
+    create(&env, "left", &["--no-wait"]);
+    create(&env, "right", &["--no-wait", "--storage", "kine"]);
     let target = env.dir.path().join("shared.kc");
     std::fs::copy(&env.kubeconfig, &target).unwrap();
     for _ in 0..3 {
@@ -502,7 +492,7 @@ fn two_merges_at_once_both_land() {
 #[test]
 fn refresh_secret_renews_the_admin_kubeconfig() {
     let env = Env::new();
-    create(&env, "renew", &[]);
+    create(&env, "renew", &["--no-wait"]);
     let before = secret(&env, "renew-kubeconfig", "value");
     let out = kubeconfig(&env, &["renew", "--refresh-secret", "--expiry", "30d"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

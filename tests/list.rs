@@ -8,20 +8,6 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use support::*;
 
-fn run(env: &Env, args: &[&str]) -> std::process::Output {
-    env.cmd().args(args).output().unwrap()
-}
-
-fn create(env: &Env, name: &str, extra: &[&str]) {
-    let out = env
-        .cmd()
-        .args(["create", name, "--key-algorithm", "ecdsa-p256"])
-        .args(extra)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-}
-
 fn rows(env: &Env, extra: &[&str]) -> Vec<Value> {
     let out = env
         .cmd()

@@ -10,16 +10,6 @@ use mothership::{Config, Rule, User};
 use serde_json::Value;
 use support::*;
 
-fn create(env: &Env, name: &str, extra: &[&str]) {
-    let out = env
-        .cmd()
-        .args(["create", name, "--key-algorithm", "ecdsa-p256"])
-        .args(extra)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-}
-
 fn token(env: &Env, args: &[&str]) -> std::process::Output {
     env.cmd().arg("token").args(args).output().unwrap()
 }

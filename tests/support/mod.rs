@@ -80,3 +80,19 @@ pub fn stderr(out: &std::process::Output) -> String {
 pub fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// `k0smotron ARGS` against the test's mothership.
+pub fn run(env: &Env, args: &[&str]) -> std::process::Output {
+    env.cmd().args(args).output().unwrap()
+}
+
+/// `k0smotron create NAME EXTRA...` with fast keys, which must succeed.
+pub fn create(env: &Env, name: &str, extra: &[&str]) {
+    let out = env
+        .cmd()
+        .args(["create", name, "--key-algorithm", "ecdsa-p256"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
