@@ -36,6 +36,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand delete 'Delete control planes and everything they own'
             cand doctor 'Check that the mothership is reachable and that we may do everything k0smotron needs'
             cand list 'List control planes: version, readiness, status, endpoint, age'
+            cand export 'Print a control plane as the k0smotron.io/v1beta2 Cluster document its record holds'
             cand kubeconfig 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
             cand status 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
             cand join-token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
@@ -141,6 +142,20 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
             cand -A 'Every namespace'
             cand --all-namespaces 'Every namespace'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'k0smotron;export'= {
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
             cand -v 'Print more about what is happening (on stderr)'
             cand --verbose 'Print more about what is happening (on stderr)'
             cand --no-color 'No colours (also when NO_COLOR is set)'
@@ -437,6 +452,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand delete 'Delete control planes and everything they own'
             cand doctor 'Check that the mothership is reachable and that we may do everything k0smotron needs'
             cand list 'List control planes: version, readiness, status, endpoint, age'
+            cand export 'Print a control plane as the k0smotron.io/v1beta2 Cluster document its record holds'
             cand kubeconfig 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
             cand status 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
             cand join-token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
@@ -452,6 +468,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         &'k0smotron;help;doctor'= {
         }
         &'k0smotron;help;list'= {
+        }
+        &'k0smotron;help;export'= {
         }
         &'k0smotron;help;kubeconfig'= {
         }

@@ -40,6 +40,7 @@ complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "create" -d 'Wri
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "delete" -d 'Delete control planes and everything they own'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "list" -d 'List control planes: version, readiness, status, endpoint, age'
+complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "export" -d 'Print a control plane as the k0smotron.io/v1beta2 Cluster document its record holds'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "kubeconfig" -d 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "status" -d 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "join-token" -d 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
@@ -136,6 +137,17 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -s A -l all-na
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -s v -l verbose -d 'Print more about what is happening (on stderr)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand export" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand export" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand export" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand export" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand export" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand export" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand export" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand export" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l server -d 'The API server URL to put in the kubeconfig [default: the recorded endpoint]' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l user -d 'The user (certificate CN) [default: admin]' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l group -d 'A group (certificate O), repeatable [default: system:masters when --user is not given]' -r
@@ -355,17 +367,18 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -l conne
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s v -l verbose -d 'Print more about what is happening (on stderr)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s h -l help -d 'Print help'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list kubeconfig status join-token wait version completion help" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list kubeconfig status join-token wait version completion help" -f -a "delete" -d 'Delete control planes and everything they own'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list kubeconfig status join-token wait version completion help" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list kubeconfig status join-token wait version completion help" -f -a "list" -d 'List control planes: version, readiness, status, endpoint, age'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list kubeconfig status join-token wait version completion help" -f -a "kubeconfig" -d 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list kubeconfig status join-token wait version completion help" -f -a "status" -d 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list kubeconfig status join-token wait version completion help" -f -a "join-token" -d 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list kubeconfig status join-token wait version completion help" -f -a "wait" -d 'Wait until a control plane is Ready (or deleted)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list kubeconfig status join-token wait version completion help" -f -a "version" -d 'Print the client version and, when reachable, the mothership\'s'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list kubeconfig status join-token wait version completion help" -f -a "completion" -d 'Print a shell completion script'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list kubeconfig status join-token wait version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "delete" -d 'Delete control planes and everything they own'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "list" -d 'List control planes: version, readiness, status, endpoint, age'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "export" -d 'Print a control plane as the k0smotron.io/v1beta2 Cluster document its record holds'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "kubeconfig" -d 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "status" -d 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "join-token" -d 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "wait" -d 'Wait until a control plane is Ready (or deleted)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "version" -d 'Print the client version and, when reachable, the mothership\'s'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "worker" -d 'Print a token that joins a worker node'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "controller" -d 'Print a token that joins another controller (needs etcd or an external database)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "list" -d 'List the tokens k0s knows (both roles)'

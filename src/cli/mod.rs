@@ -5,6 +5,7 @@ mod completion;
 mod create;
 mod delete;
 mod doctor;
+mod export;
 mod kubeconfig;
 mod list;
 mod status;
@@ -106,6 +107,8 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     /// List control planes: version, readiness, status, endpoint, age.
     List(list::ListArgs),
+    /// Print a control plane as the k0smotron.io/v1beta2 Cluster document its record holds.
+    Export(export::ExportArgs),
     /// Print a kubeconfig for a control plane, with a client certificate minted from its CA.
     Kubeconfig(kubeconfig::KubeconfigArgs),
     /// Everything about one control plane, and a verdict (exit 0 only when Ready).
@@ -126,6 +129,7 @@ async fn dispatch(cli: Cli, ui: Ui) -> Result<(), Failure> {
         Command::Create(args) => create::run(*args, &cli.global, &ui).await,
         Command::Delete(args) => delete::run(args, &cli.global, &ui).await,
         Command::Doctor(args) => doctor::run(args, &cli.global, &ui).await,
+        Command::Export(args) => export::run(args, &cli.global, &ui).await,
         Command::Kubeconfig(args) => kubeconfig::run(args, &cli.global, &ui).await,
         Command::List(args) => list::run(args, &cli.global, &ui).await,
         Command::JoinToken(args) => token::run(args, &cli.global, &ui).await,

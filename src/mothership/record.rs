@@ -89,15 +89,29 @@ fn not_found(conn: &Connection, name: &str) -> Failure {
     ))
 }
 
-/// The record of control plane `name`.
-pub async fn read(conn: &Connection, name: &str) -> Result<Record, Failure> {
+/// The record ConfigMap of control plane `name`, if it is ours.
+async fn record_map(conn: &Connection, name: &str) -> Result<ConfigMap, Failure> {
     let api: Api<ConfigMap> = Api::namespaced(conn.client.clone(), &conn.namespace);
-    let cm = api
-        .get_opt(&Names::new(name).record())
+    api.get_opt(&Names::new(name).record())
         .await
         .map_err(|e| conn.translate(e))?
         .filter(|cm| ours(cm.metadata.labels.as_ref(), name))
-        .ok_or_else(|| not_found(conn, name))?;
+        .ok_or_else(|| not_found(conn, name))
+}
+
+/// The `k0smotron.io/v1beta2` Cluster document the record holds, as written.
+pub async fn document(conn: &Connection, name: &str) -> Result<String, Failure> {
+    record_map(conn, name)
+        .await?
+        .data
+        .unwrap_or_default()
+        .remove("cluster.yaml")
+        .ok_or_else(|| Failure::Failed(format!("the record of {name} holds no cluster.yaml")))
+}
+
+/// The record of control plane `name`.
+pub async fn read(conn: &Connection, name: &str) -> Result<Record, Failure> {
+    let cm = record_map(conn, name).await?;
     let data = cm.data.unwrap_or_default();
     let field = |key: &str| data.get(key).cloned().unwrap_or_default();
     let endpoint = field("endpoint");
