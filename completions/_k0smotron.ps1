@@ -41,6 +41,8 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List control planes: version, readiness, status, endpoint, age')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print a control plane as the k0smotron.io/v1beta2 Cluster document its record holds')
             [CompletionResult]::new('kubeconfig', 'kubeconfig', [CompletionResultType]::ParameterValue, 'Print a kubeconfig for a control plane, with a client certificate minted from its CA')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Scale a control plane and its etcd to zero, keeping its data')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Return a paused control plane to its replica counts')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Everything about one control plane, and a verdict (exit 0 only when Ready)')
             [CompletionResult]::new('join-token', 'join-token', [CompletionResultType]::ParameterValue, 'Print a k0s join token for a worker or controller, or list and invalidate tokens')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a k0s join token for a worker or controller, or list and invalidate tokens')
@@ -187,6 +189,41 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('--merge', '--merge', [CompletionResultType]::ParameterName, 'Write into the kubeconfig kubectl uses (--kubeconfig, else KUBECONFIG, else ~/.kube/config) instead of printing')
             [CompletionResult]::new('--switch-context', '--switch-context', [CompletionResultType]::ParameterName, 'With --merge: also make it the current context')
             [CompletionResult]::new('--refresh-secret', '--refresh-secret', [CompletionResultType]::ParameterName, 'Renew the admin kubeconfig in Secret NAME-kubeconfig (Cluster API''s convention) instead of printing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'k0smotron;pause' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection to the mothership')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Pause even when its only state is SQLite in an emptyDir (which is lost)')
+            [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return once the StatefulSets are scaled down')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'k0smotron;resume' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the controllers to be Ready')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection to the mothership')
+            [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return once the StatefulSets are scaled up')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
@@ -490,6 +527,8 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List control planes: version, readiness, status, endpoint, age')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print a control plane as the k0smotron.io/v1beta2 Cluster document its record holds')
             [CompletionResult]::new('kubeconfig', 'kubeconfig', [CompletionResultType]::ParameterValue, 'Print a kubeconfig for a control plane, with a client certificate minted from its CA')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Scale a control plane and its etcd to zero, keeping its data')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Return a paused control plane to its replica counts')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Everything about one control plane, and a verdict (exit 0 only when Ready)')
             [CompletionResult]::new('join-token', 'join-token', [CompletionResultType]::ParameterValue, 'Print a k0s join token for a worker or controller, or list and invalidate tokens')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until a control plane is Ready (or deleted)')
@@ -514,6 +553,12 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             break
         }
         'k0smotron;help;kubeconfig' {
+            break
+        }
+        'k0smotron;help;pause' {
+            break
+        }
+        'k0smotron;help;resume' {
             break
         }
         'k0smotron;help;status' {

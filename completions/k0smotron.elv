@@ -38,6 +38,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand list 'List control planes: version, readiness, status, endpoint, age'
             cand export 'Print a control plane as the k0smotron.io/v1beta2 Cluster document its record holds'
             cand kubeconfig 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
+            cand pause 'Scale a control plane and its etcd to zero, keeping its data'
+            cand resume 'Return a paused control plane to its replica counts'
             cand status 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
             cand join-token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
             cand token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
@@ -178,6 +180,39 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --merge 'Write into the kubeconfig kubectl uses (--kubeconfig, else KUBECONFIG, else ~/.kube/config) instead of printing'
             cand --switch-context 'With --merge: also make it the current context'
             cand --refresh-secret 'Renew the admin kubeconfig in Secret NAME-kubeconfig (Cluster API''s convention) instead of printing'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'k0smotron;pause'= {
+            cand --timeout 'How long to wait'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand --force 'Pause even when its only state is SQLite in an emptyDir (which is lost)'
+            cand --no-wait 'Return once the StatefulSets are scaled down'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'k0smotron;resume'= {
+            cand --timeout 'How long to wait for the controllers to be Ready'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand --no-wait 'Return once the StatefulSets are scaled up'
             cand -v 'Print more about what is happening (on stderr)'
             cand --verbose 'Print more about what is happening (on stderr)'
             cand --no-color 'No colours (also when NO_COLOR is set)'
@@ -454,6 +489,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand list 'List control planes: version, readiness, status, endpoint, age'
             cand export 'Print a control plane as the k0smotron.io/v1beta2 Cluster document its record holds'
             cand kubeconfig 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
+            cand pause 'Scale a control plane and its etcd to zero, keeping its data'
+            cand resume 'Return a paused control plane to its replica counts'
             cand status 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
             cand join-token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
             cand wait 'Wait until a control plane is Ready (or deleted)'
@@ -472,6 +509,10 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         &'k0smotron;help;export'= {
         }
         &'k0smotron;help;kubeconfig'= {
+        }
+        &'k0smotron;help;pause'= {
+        }
+        &'k0smotron;help;resume'= {
         }
         &'k0smotron;help;status'= {
         }

@@ -42,6 +42,8 @@ complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "doctor" -d 'Che
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "list" -d 'List control planes: version, readiness, status, endpoint, age'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "export" -d 'Print a control plane as the k0smotron.io/v1beta2 Cluster document its record holds'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "kubeconfig" -d 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
+complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "pause" -d 'Scale a control plane and its etcd to zero, keeping its data'
+complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "resume" -d 'Return a paused control plane to its replica counts'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "status" -d 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "join-token" -d 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "token" -d 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
@@ -167,6 +169,33 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l refre
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -s v -l verbose -d 'Print more about what is happening (on stderr)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand pause" -l timeout -d 'How long to wait' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand pause" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand pause" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand pause" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand pause" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand pause" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand pause" -l force -d 'Pause even when its only state is SQLite in an emptyDir (which is lost)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand pause" -l no-wait -d 'Return once the StatefulSets are scaled down'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand pause" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand pause" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand pause" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand resume" -l timeout -d 'How long to wait for the controllers to be Ready' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand resume" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand resume" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand resume" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand resume" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand resume" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand resume" -l no-wait -d 'Return once the StatefulSets are scaled up'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand resume" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand resume" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand resume" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand status" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand status" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand status" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
@@ -367,18 +396,20 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -l conne
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s v -l verbose -d 'Print more about what is happening (on stderr)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s h -l help -d 'Print help'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "delete" -d 'Delete control planes and everything they own'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "list" -d 'List control planes: version, readiness, status, endpoint, age'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "export" -d 'Print a control plane as the k0smotron.io/v1beta2 Cluster document its record holds'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "kubeconfig" -d 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "status" -d 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "join-token" -d 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "wait" -d 'Wait until a control plane is Ready (or deleted)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "version" -d 'Print the client version and, when reachable, the mothership\'s'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "completion" -d 'Print a shell completion script'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig status join-token wait version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume status join-token wait version completion help" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume status join-token wait version completion help" -f -a "delete" -d 'Delete control planes and everything they own'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume status join-token wait version completion help" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume status join-token wait version completion help" -f -a "list" -d 'List control planes: version, readiness, status, endpoint, age'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume status join-token wait version completion help" -f -a "export" -d 'Print a control plane as the k0smotron.io/v1beta2 Cluster document its record holds'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume status join-token wait version completion help" -f -a "kubeconfig" -d 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume status join-token wait version completion help" -f -a "pause" -d 'Scale a control plane and its etcd to zero, keeping its data'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume status join-token wait version completion help" -f -a "resume" -d 'Return a paused control plane to its replica counts'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume status join-token wait version completion help" -f -a "status" -d 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume status join-token wait version completion help" -f -a "join-token" -d 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume status join-token wait version completion help" -f -a "wait" -d 'Wait until a control plane is Ready (or deleted)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume status join-token wait version completion help" -f -a "version" -d 'Print the client version and, when reachable, the mothership\'s'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume status join-token wait version completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume status join-token wait version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "worker" -d 'Print a token that joins a worker node'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "controller" -d 'Print a token that joins another controller (needs etcd or an external database)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "list" -d 'List the tokens k0s knows (both roles)'

@@ -8,6 +8,7 @@ mod doctor;
 mod export;
 mod kubeconfig;
 mod list;
+mod pause;
 mod status;
 mod token;
 mod version;
@@ -111,6 +112,10 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Print a kubeconfig for a control plane, with a client certificate minted from its CA.
     Kubeconfig(kubeconfig::KubeconfigArgs),
+    /// Scale a control plane and its etcd to zero, keeping its data.
+    Pause(pause::PauseArgs),
+    /// Return a paused control plane to its replica counts.
+    Resume(pause::ResumeArgs),
     /// Everything about one control plane, and a verdict (exit 0 only when Ready).
     Status(status::StatusArgs),
     /// Print a k0s join token for a worker or controller, or list and invalidate tokens.
@@ -134,6 +139,8 @@ async fn dispatch(cli: Cli, ui: Ui) -> Result<(), Failure> {
         Command::List(args) => list::run(args, &cli.global, &ui).await,
         Command::JoinToken(args) => token::run(args, &cli.global, &ui).await,
         Command::Status(args) => status::run(args, &cli.global, &ui).await,
+        Command::Pause(args) => pause::pause(args, &cli.global, &ui).await,
+        Command::Resume(args) => pause::resume(args, &cli.global, &ui).await,
         Command::Wait(args) => wait::run(args, &cli.global, &ui).await,
         Command::Version(args) => version::run(args, &cli.global, &ui).await,
         Command::Completion(args) => completion::run(args),

@@ -9,7 +9,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::naming;
-use super::plan::record::TTL_KEY;
+use super::plan::record::{PAUSED_KEY, TTL_KEY};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Status {
@@ -19,6 +19,7 @@ pub enum Status {
     Failed,
     Incomplete,
     Expired,
+    Paused,
 }
 
 impl Status {
@@ -30,6 +31,7 @@ impl Status {
             Status::Failed => "Failed",
             Status::Incomplete => "Incomplete",
             Status::Expired => "Expired",
+            Status::Paused => "Paused",
         }
     }
 }
@@ -217,8 +219,14 @@ fn row(
     let scaled_down = controller
         .and_then(|s| s.spec.as_ref()?.replicas)
         .is_some_and(|r| r < desired);
+    let paused = data.get(PAUSED_KEY);
     let (status, reason) = if expires.is_some_and(|e| e <= now) {
         (Status::Expired, "past its --ttl".to_string())
+    } else if let Some(counts) = paused {
+        (
+            Status::Paused,
+            format!("paused; resume returns to {counts} (controllers/etcd)"),
+        )
     } else if !missing.is_empty() {
         (
             Status::Incomplete,

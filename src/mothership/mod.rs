@@ -9,6 +9,7 @@ pub mod kubeconfig;
 pub mod probe;
 pub mod record;
 pub mod retry;
+pub mod scale;
 pub mod wait;
 pub mod write;
 

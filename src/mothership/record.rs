@@ -28,6 +28,10 @@ pub struct Record {
     pub replicas: i32,
     /// `create --create-namespace` made its namespace.
     pub created_namespace: bool,
+    /// Set while paused: the replica counts to return to (controller, etcd members).
+    pub paused: Option<(i32, i32)>,
+    /// Its only state is SQLite in an emptyDir: gone with the pod.
+    pub state_in_empty_dir: bool,
 }
 
 fn ours(labels: Option<&BTreeMap<String, String>>, name: &str) -> bool {
@@ -35,6 +39,41 @@ fn ours(labels: Option<&BTreeMap<String, String>>, name: &str) -> bool {
         l.get(naming::MANAGED_BY).map(String::as_str) == Some("k0smotron")
             && l.get(naming::CLUSTER).map(String::as_str) == Some(name)
     })
+}
+
+pub use crate::core::plan::record::PAUSED_KEY;
+
+fn parse_paused(v: &str) -> Option<(i32, i32)> {
+    let (c, e) = v.split_once('/')?;
+    Some((c.parse().ok()?, e.parse().ok()?))
+}
+
+/// Set (`Some`) or clear the paused replica counts in the record (ours, and still the one
+/// read: uid and resourceVersion).
+pub async fn set_paused(
+    conn: &Connection,
+    name: &str,
+    counts: Option<(i32, i32)>,
+) -> Result<(), Failure> {
+    use kube::api::{Patch, PatchParams};
+    let cm = record_map(conn, name).await?;
+    let value = counts.map(|(c, e)| format!("{c}/{e}"));
+    let patch = serde_json::json!({
+        "metadata": {"uid": cm.metadata.uid, "resourceVersion": cm.metadata.resource_version},
+        "data": {PAUSED_KEY: value},
+    });
+    Api::<ConfigMap>::namespaced(conn.client.clone(), &conn.namespace)
+        .patch(
+            &Names::new(name).record(),
+            &PatchParams {
+                field_manager: Some("k0smotron".into()),
+                ..Default::default()
+            },
+            &Patch::Merge(&patch),
+        )
+        .await
+        .map_err(|e| conn.translate(e))?;
+    Ok(())
 }
 
 /// The name given, or the only control plane of the namespace (none or several: exit 2,
@@ -142,6 +181,17 @@ pub async fn read(conn: &Connection, name: &str) -> Result<Record, Failure> {
             .and_then(|r| i32::try_from(r).ok())
             .unwrap_or(1),
         created_namespace: data.get("createdNamespace").map(String::as_str) == Some("true"),
+        paused: data.get(PAUSED_KEY).and_then(|v| parse_paused(v)),
+        state_in_empty_dir: doc.pointer("/spec/storage/type").and_then(|v| v.as_str())
+            == Some("kine")
+            && doc
+                .pointer("/spec/storage/kine/dataSourceURL")
+                .and_then(|v| v.as_str())
+                .is_some_and(|u| u.starts_with("sqlite:"))
+            && doc
+                .pointer("/spec/persistence/type")
+                .and_then(|v| v.as_str())
+                == Some("emptyDir"),
     })
 }
 

@@ -7,6 +7,9 @@ use super::{Exposure, meta};
 use crate::core::naming::Names;
 use crate::core::spec::{self, Resolved};
 
+/// The record key `pause` writes: `CONTROLLERS/ETCD`, the replica counts `resume` returns to.
+pub const PAUSED_KEY: &str = "pausedReplicas";
+
 /// The record key of `create --ttl`, in seconds.
 pub const TTL_KEY: &str = "ttlSeconds";
 

@@ -1,0 +1,83 @@
+//! Changing the replica counts of a control plane's StatefulSets (only ours, and only the
+//! one just read), and waiting for its pods to be gone.
+
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::Pod;
+use kube::api::{Api, ListParams, Patch, PatchParams};
+
+use super::Connection;
+use crate::core::naming::{self, Names};
+use crate::error::Failure;
+use crate::ui::Step;
+
+/// The replicas of `kmc-NAME` and of `kmc-NAME-etcd` (0 when it has none).
+pub async fn current(conn: &Connection, name: &str) -> Result<(i32, i32), Failure> {
+    let n = Names::new(name);
+    let (controller, etcd) = (n.statefulset(), n.etcd());
+    let (c, e) = tokio::join!(get(conn, name, &controller), get(conn, name, &etcd));
+    let replicas = |s: Option<StatefulSet>| s.and_then(|s| s.spec?.replicas).unwrap_or(0);
+    Ok((replicas(c?), replicas(e?)))
+}
+
+async fn get(conn: &Connection, name: &str, sts: &str) -> Result<Option<StatefulSet>, Failure> {
+    let api: Api<StatefulSet> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let found = api.get_opt(sts).await.map_err(|e| conn.translate(e))?;
+    Ok(found.filter(|s| {
+        s.metadata.labels.as_ref().is_some_and(|l| {
+            l.get(naming::MANAGED_BY).map(String::as_str) == Some("k0smotron")
+                && l.get(naming::CLUSTER).map(String::as_str) == Some(name)
+        })
+    }))
+}
+
+/// Set the replicas of StatefulSet `sts` of control plane `name`, if it exists and is ours.
+pub async fn set(conn: &Connection, name: &str, sts: &str, replicas: i32) -> Result<(), Failure> {
+    let Some(current) = get(conn, name, sts).await? else {
+        return Ok(());
+    };
+    let patch = serde_json::json!({
+        "metadata": {"uid": current.metadata.uid, "resourceVersion": current.metadata.resource_version},
+        "spec": {"replicas": replicas},
+    });
+    Api::<StatefulSet>::namespaced(conn.client.clone(), &conn.namespace)
+        .patch(
+            sts,
+            &PatchParams {
+                field_manager: Some("k0smotron".into()),
+                ..Default::default()
+            },
+            &Patch::Merge(&patch),
+        )
+        .await
+        .map_err(|e| conn.translate(e))?;
+    Ok(())
+}
+
+/// Wait until no pod of control plane `name` is left.
+pub async fn until_no_pods(
+    conn: &Connection,
+    name: &str,
+    timeout: Duration,
+    step: &Step,
+) -> Result<(), Failure> {
+    let api: Api<Pod> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let lp = ListParams::default().labels(&naming::selector(name));
+    let start = Instant::now();
+    loop {
+        let pods = api.list(&lp).await.map_err(|e| conn.translate(e))?.items;
+        if pods.is_empty() {
+            return Ok(());
+        }
+        if start.elapsed() >= timeout {
+            return Err(Failure::TimedOut(format!(
+                "timed out after {} waiting for the pods of {name} to stop ({} left)",
+                crate::core::duration::format(timeout),
+                pods.len()
+            )));
+        }
+        step.update(&format!("{} pod(s) left", pods.len()));
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}

@@ -1,0 +1,115 @@
+//! `k0smotron pause` and `resume` against the real StatefulSet controller.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use mothership::Fault;
+use support::*;
+
+/// uid of each Secret, ConfigMap and claim of the control plane.
+fn uids(env: &Env, name: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for plural in ["secrets", "configmaps", "persistentvolumeclaims"] {
+        for o in env.ms.objects(plural) {
+            if o["metadata"]["labels"]["k0smotron.io/cluster"] == name {
+                out.insert(
+                    format!("{plural}/{}", o["metadata"]["name"].as_str().unwrap()),
+                    o["metadata"]["uid"].as_str().unwrap().to_string(),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn status_of(env: &Env, name: &str) -> String {
+    let out = run(env, &["list", "-o", "json"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    rows.iter()
+        .find(|r| r["name"] == name)
+        .map(|r| r["status"].as_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn pause_keeps_everything_and_resume_returns_to_ready() {
+    let env = Env::new();
+    create(&env, "nap", &[]);
+    let before = uids(&env, "nap");
+    assert!(
+        before
+            .keys()
+            .any(|k| k.starts_with("persistentvolumeclaims/"))
+    );
+    let out = run(&env, &["pause", "nap"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("returns to 1 controller(s) and 1 etcd member(s)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(env.ms.objects("pods").is_empty(), "no pods while paused");
+    assert_eq!(status_of(&env, "nap"), "Paused");
+    assert_eq!(
+        uids(&env, "nap"),
+        before,
+        "Secrets, ConfigMaps and claims kept"
+    );
+    // Pausing again is harmless.
+    assert_eq!(run(&env, &["pause", "nap"]).status.code(), Some(0));
+
+    let out = run(&env, &["resume", "nap"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Control plane nap serves at"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(status_of(&env, "nap"), "Ready");
+    assert_eq!(uids(&env, "nap"), before);
+    let out = run(&env, &["resume", "nap"]);
+    assert!(stderr(&out).contains("nap is not paused; nothing to do"));
+}
+
+#[test]
+fn sqlite_on_an_empty_dir_is_refused_without_force() {
+    let env = Env::new();
+    create(&env, "fragile", &["--storage", "kine", "--no-wait"]);
+    let out = run(&env, &["pause", "fragile"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("SQLite on an emptyDir volume"),
+        "{}",
+        stderr(&out)
+    );
+    assert_ne!(status_of(&env, "fragile"), "Paused", "nothing was changed");
+    let out = run(&env, &["pause", "fragile", "--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(status_of(&env, "fragile"), "Paused");
+}
+
+#[test]
+fn an_interrupted_pause_is_finished_by_running_it_again() {
+    let env = Env::new();
+    create(&env, "halfway", &[]);
+    let path = format!(
+        "/apis/apps/v1/namespaces/{}/statefulsets/kmc-halfway-etcd",
+        env.ns()
+    );
+    env.ms.inject(Fault::status("PATCH", &path, 1, 500));
+    let out = run(&env, &["pause", "halfway"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        status_of(&env, "halfway"),
+        "Paused",
+        "the record says so first"
+    );
+    env.ms.clear_faults();
+    let out = run(&env, &["pause", "halfway"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(env.ms.objects("pods").is_empty());
+    let out = run(&env, &["resume", "halfway"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(status_of(&env, "halfway"), "Ready");
+}
