@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('kubeconfig', 'kubeconfig', [CompletionResultType]::ParameterValue, 'Print a kubeconfig for a control plane, with a client certificate minted from its CA')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Scale a control plane and its etcd to zero, keeping its data')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Return a paused control plane to its replica counts')
+            [CompletionResult]::new('scale', 'scale', [CompletionResultType]::ParameterValue, 'Change the number of controller replicas (and etcd members, which only grow)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Everything about one control plane, and a verdict (exit 0 only when Ready)')
             [CompletionResult]::new('join-token', 'join-token', [CompletionResultType]::ParameterValue, 'Print a k0s join token for a worker or controller, or list and invalidate tokens')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a k0s join token for a worker or controller, or list and invalidate tokens')
@@ -224,6 +225,24 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection to the mothership')
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return once the StatefulSets are scaled up')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'k0smotron;scale' {
+            [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'Controller replicas')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each step')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection to the mothership')
+            [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return once the StatefulSets are changed (etcd still grows one member at a time)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
@@ -529,6 +548,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('kubeconfig', 'kubeconfig', [CompletionResultType]::ParameterValue, 'Print a kubeconfig for a control plane, with a client certificate minted from its CA')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Scale a control plane and its etcd to zero, keeping its data')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Return a paused control plane to its replica counts')
+            [CompletionResult]::new('scale', 'scale', [CompletionResultType]::ParameterValue, 'Change the number of controller replicas (and etcd members, which only grow)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Everything about one control plane, and a verdict (exit 0 only when Ready)')
             [CompletionResult]::new('join-token', 'join-token', [CompletionResultType]::ParameterValue, 'Print a k0s join token for a worker or controller, or list and invalidate tokens')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until a control plane is Ready (or deleted)')
@@ -559,6 +579,9 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             break
         }
         'k0smotron;help;resume' {
+            break
+        }
+        'k0smotron;help;scale' {
             break
         }
         'k0smotron;help;status' {

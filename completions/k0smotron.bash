@@ -49,6 +49,9 @@ _k0smotron() {
             k0smotron,resume)
                 cmd="k0smotron__subcmd__resume"
                 ;;
+            k0smotron,scale)
+                cmd="k0smotron__subcmd__scale"
+                ;;
             k0smotron,status)
                 cmd="k0smotron__subcmd__status"
                 ;;
@@ -93,6 +96,9 @@ _k0smotron() {
                 ;;
             k0smotron__subcmd__help,resume)
                 cmd="k0smotron__subcmd__help__subcmd__resume"
+                ;;
+            k0smotron__subcmd__help,scale)
+                cmd="k0smotron__subcmd__help__subcmd__scale"
                 ;;
             k0smotron__subcmd__help,status)
                 cmd="k0smotron__subcmd__help__subcmd__status"
@@ -152,7 +158,7 @@ _k0smotron() {
 
     case "${cmd}" in
         k0smotron)
-            opts="-n -o -v -h -V --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help --version create delete doctor list export kubeconfig pause resume status join-token token wait version completion help"
+            opts="-n -o -v -h -V --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help --version create delete doctor list export kubeconfig pause resume scale status join-token token wait version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -528,7 +534,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__help)
-            opts="create delete doctor list export kubeconfig pause resume status join-token wait version completion help"
+            opts="create delete doctor list export kubeconfig pause resume scale status join-token wait version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -738,6 +744,20 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__help__subcmd__resume)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k0smotron__subcmd__help__subcmd__scale)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1280,6 +1300,56 @@ _k0smotron() {
                 return 0
             fi
             case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml wide name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml wide name" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k0smotron__subcmd__scale)
+            opts="-n -o -v -h --replicas --no-wait --timeout --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -40,6 +40,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand kubeconfig 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
             cand pause 'Scale a control plane and its etcd to zero, keeping its data'
             cand resume 'Return a paused control plane to its replica counts'
+            cand scale 'Change the number of controller replicas (and etcd members, which only grow)'
             cand status 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
             cand join-token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
             cand token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
@@ -213,6 +214,23 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --output 'Output format for data on stdout'
             cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
             cand --no-wait 'Return once the StatefulSets are scaled up'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'k0smotron;scale'= {
+            cand --replicas 'Controller replicas'
+            cand --timeout 'How long to wait for each step'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand --no-wait 'Return once the StatefulSets are changed (etcd still grows one member at a time)'
             cand -v 'Print more about what is happening (on stderr)'
             cand --verbose 'Print more about what is happening (on stderr)'
             cand --no-color 'No colours (also when NO_COLOR is set)'
@@ -491,6 +509,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand kubeconfig 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
             cand pause 'Scale a control plane and its etcd to zero, keeping its data'
             cand resume 'Return a paused control plane to its replica counts'
+            cand scale 'Change the number of controller replicas (and etcd members, which only grow)'
             cand status 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
             cand join-token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
             cand wait 'Wait until a control plane is Ready (or deleted)'
@@ -513,6 +532,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         &'k0smotron;help;pause'= {
         }
         &'k0smotron;help;resume'= {
+        }
+        &'k0smotron;help;scale'= {
         }
         &'k0smotron;help;status'= {
         }

@@ -113,3 +113,99 @@ fn an_interrupted_pause_is_finished_by_running_it_again() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(status_of(&env, "halfway"), "Ready");
 }
+
+fn sts_replicas(env: &Env, name: &str) -> i64 {
+    env.ms
+        .objects("statefulsets")
+        .into_iter()
+        .find(|s| s["metadata"]["name"] == name)
+        .and_then(|s| s["spec"]["replicas"].as_i64())
+        .unwrap_or(-1)
+}
+
+#[test]
+fn scale_grows_etcd_one_member_at_a_time_and_never_shrinks_it() {
+    let env = Env::new();
+    create(&env, "grow", &[]);
+    env.ms.reset_requests();
+    let out = run(&env, &["scale", "grow", "--replicas", "3"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    let two = err
+        .find("Adding etcd member 2 of 3")
+        .expect("member 2 first");
+    let three = err
+        .find("Adding etcd member 3 of 3")
+        .expect("then member 3");
+    assert!(two < three, "{err}");
+    // One patch per member, each after the previous was Ready.
+    let path = format!(
+        "/apis/apps/v1/namespaces/{}/statefulsets/kmc-grow-etcd",
+        env.ns()
+    );
+    let patches: Vec<_> = env
+        .ms
+        .requests()
+        .requests
+        .into_iter()
+        .filter(|r| r.method == "PATCH" && r.path == path)
+        .collect();
+    assert_eq!(patches.len(), 2, "{patches:?}");
+    assert_eq!(
+        (
+            sts_replicas(&env, "kmc-grow"),
+            sts_replicas(&env, "kmc-grow-etcd")
+        ),
+        (3, 3)
+    );
+    let etcd = env
+        .ms
+        .objects("statefulsets")
+        .into_iter()
+        .find(|s| s["metadata"]["name"] == "kmc-grow-etcd")
+        .unwrap();
+    let env_var = &etcd["spec"]["template"]["spec"]["containers"][0]["env"][0];
+    assert_eq!(env_var["name"], "ETCD_INITIAL_CLUSTER");
+    assert_eq!(
+        env_var["value"]
+            .as_str()
+            .unwrap()
+            .matches("=https://")
+            .count(),
+        3
+    );
+    let row = run(&env, &["export", "grow", "-o", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&row.stdout).unwrap();
+    assert_eq!(doc["spec"]["replicas"], 3, "the record follows");
+
+    let out = run(&env, &["scale", "grow", "--replicas", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        (
+            sts_replicas(&env, "kmc-grow"),
+            sts_replicas(&env, "kmc-grow-etcd")
+        ),
+        (1, 3),
+        "etcd never shrinks"
+    );
+}
+
+#[test]
+fn scale_refuses_what_cannot_work() {
+    let env = Env::new();
+    create(&env, "lite", &["--storage", "kine", "--no-wait"]);
+    let out = run(&env, &["scale", "lite", "--replicas", "2"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("SQLite, which holds one writer"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        run(&env, &["scale", "lite", "--replicas", "0"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(sts_replicas(&env, "kmc-lite"), 1, "nothing changed");
+}

@@ -9,6 +9,7 @@ mod export;
 mod kubeconfig;
 mod list;
 mod pause;
+mod scale;
 mod status;
 mod token;
 mod version;
@@ -116,6 +117,8 @@ pub enum Command {
     Pause(pause::PauseArgs),
     /// Return a paused control plane to its replica counts.
     Resume(pause::ResumeArgs),
+    /// Change the number of controller replicas (and etcd members, which only grow).
+    Scale(scale::ScaleArgs),
     /// Everything about one control plane, and a verdict (exit 0 only when Ready).
     Status(status::StatusArgs),
     /// Print a k0s join token for a worker or controller, or list and invalidate tokens.
@@ -139,6 +142,7 @@ async fn dispatch(cli: Cli, ui: Ui) -> Result<(), Failure> {
         Command::List(args) => list::run(args, &cli.global, &ui).await,
         Command::JoinToken(args) => token::run(args, &cli.global, &ui).await,
         Command::Status(args) => status::run(args, &cli.global, &ui).await,
+        Command::Scale(args) => scale::run(args, &cli.global, &ui).await,
         Command::Pause(args) => pause::pause(args, &cli.global, &ui).await,
         Command::Resume(args) => pause::resume(args, &cli.global, &ui).await,
         Command::Wait(args) => wait::run(args, &cli.global, &ui).await,

@@ -32,6 +32,9 @@ pub struct Record {
     pub paused: Option<(i32, i32)>,
     /// Its only state is SQLite in an emptyDir: gone with the pod.
     pub state_in_empty_dir: bool,
+    /// SQLite holds one writer: no more than one controller.
+    pub single_writer: bool,
+    pub storage: String,
 }
 
 fn ours(labels: Option<&BTreeMap<String, String>>, name: &str) -> bool {
@@ -182,6 +185,16 @@ pub async fn read(conn: &Connection, name: &str) -> Result<Record, Failure> {
             .unwrap_or(1),
         created_namespace: data.get("createdNamespace").map(String::as_str) == Some("true"),
         paused: data.get(PAUSED_KEY).and_then(|v| parse_paused(v)),
+        single_writer: doc.pointer("/spec/storage/type").and_then(|v| v.as_str()) == Some("kine")
+            && doc
+                .pointer("/spec/storage/kine/dataSourceURL")
+                .and_then(|v| v.as_str())
+                .is_some_and(|u| u.starts_with("sqlite:")),
+        storage: doc
+            .pointer("/spec/storage/type")
+            .and_then(|v| v.as_str())
+            .unwrap_or("etcd")
+            .to_string(),
         state_in_empty_dir: doc.pointer("/spec/storage/type").and_then(|v| v.as_str())
             == Some("kine")
             && doc
@@ -253,5 +266,37 @@ pub async fn replace_kubeconfig_secret(
     )
     .await
     .map_err(|e| conn.translate(e))?;
+    Ok(())
+}
+
+/// Write `replicas` into the record's Cluster document (ours, and still the one read).
+pub async fn set_replicas(conn: &Connection, name: &str, replicas: i32) -> Result<(), Failure> {
+    use kube::api::{Patch, PatchParams};
+    let cm = record_map(conn, name).await?;
+    let text = cm
+        .data
+        .as_ref()
+        .and_then(|d| d.get("cluster.yaml"))
+        .cloned()
+        .unwrap_or_default();
+    let mut doc: serde_json::Value = serde_saphyr::from_str(&text)
+        .map_err(|e| Failure::Failed(format!("the record of {name}: {e}")))?;
+    doc["spec"]["replicas"] = serde_json::json!(replicas);
+    let text = serde_saphyr::to_string(&doc).map_err(|e| Failure::Failed(e.to_string()))?;
+    let patch = serde_json::json!({
+        "metadata": {"uid": cm.metadata.uid, "resourceVersion": cm.metadata.resource_version},
+        "data": {"cluster.yaml": text},
+    });
+    Api::<ConfigMap>::namespaced(conn.client.clone(), &conn.namespace)
+        .patch(
+            &Names::new(name).record(),
+            &PatchParams {
+                field_manager: Some("k0smotron".into()),
+                ..Default::default()
+            },
+            &Patch::Merge(&patch),
+        )
+        .await
+        .map_err(|e| conn.translate(e))?;
     Ok(())
 }

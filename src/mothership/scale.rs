@@ -81,3 +81,65 @@ pub async fn until_no_pods(
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
+
+/// Grow etcd to `members`: replicas and the initial cluster its new members join with
+/// (one strategic patch; existing members ignore the initial cluster once they have data).
+pub async fn set_etcd_members(conn: &Connection, name: &str, members: i32) -> Result<(), Failure> {
+    let sts = Names::new(name).etcd();
+    let Some(current) = get(conn, name, &sts).await? else {
+        return Err(Failure::Failed(format!(
+            "StatefulSet {sts} of {name} is missing; `k0smotron status {name}` shows what else is"
+        )));
+    };
+    let patch = serde_json::json!({
+        "metadata": {"uid": current.metadata.uid, "resourceVersion": current.metadata.resource_version},
+        "spec": {"replicas": members, "template": {"spec": {"containers": [{
+            "name": "etcd",
+            "env": [{"name": "ETCD_INITIAL_CLUSTER", "value": crate::core::plan::etcd::initial_cluster(&sts, members)}],
+        }]}}},
+    });
+    Api::<StatefulSet>::namespaced(conn.client.clone(), &conn.namespace)
+        .patch(
+            &sts,
+            &PatchParams {
+                field_manager: Some("k0smotron".into()),
+                ..Default::default()
+            },
+            &Patch::Strategic(&patch),
+        )
+        .await
+        .map_err(|e| conn.translate(e))?;
+    Ok(())
+}
+
+/// Wait until `want` pods of StatefulSet `sts` are Ready.
+pub async fn until_ready_replicas(
+    conn: &Connection,
+    sts: &str,
+    want: i32,
+    timeout: Duration,
+    step: &Step,
+) -> Result<(), Failure> {
+    let api: Api<StatefulSet> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let start = Instant::now();
+    loop {
+        let ready = api
+            .get(sts)
+            .await
+            .map_err(|e| conn.translate(e))?
+            .status
+            .and_then(|s| s.ready_replicas)
+            .unwrap_or(0);
+        if ready >= want {
+            return Ok(());
+        }
+        if start.elapsed() >= timeout {
+            return Err(Failure::TimedOut(format!(
+                "timed out after {} waiting for {want} Ready pods of StatefulSet/{sts} ({ready} Ready); run the same command again to go on",
+                crate::core::duration::format(timeout)
+            )));
+        }
+        step.update(&format!("{ready}/{want} Ready"));
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}

@@ -17,6 +17,20 @@ pub fn members(replicas: i32) -> i32 {
     if replicas <= 1 { 1 } else { replicas | 1 }
 }
 
+/// `ETCD_INITIAL_CLUSTER` for `n` members of the StatefulSet behind headless Service `svc`.
+pub fn initial_cluster(svc: &str, n: i32) -> String {
+    (0..n)
+        .map(|i| format!("{svc}-{i}=https://{svc}-{i}.{svc}:2380"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The etcd member count after scaling to `replicas` controllers from `current` members:
+/// odd, and never fewer than now (etcd members are only ever added).
+pub fn target_members(replicas: i32, current: i32) -> i32 {
+    members(replicas).max(current)
+}
+
 pub fn service(r: &Resolved, owner: Option<&OwnerReference>) -> Service {
     let spec = json!({
         "clusterIP": "None",
@@ -98,9 +112,7 @@ pub fn statefulset(r: &Resolved, owner: Option<&OwnerReference>) -> StatefulSet 
     let names = Names::new(&r.name);
     let svc = names.etcd();
     let n = members(r.replicas);
-    let initial_cluster: Vec<String> = (0..n)
-        .map(|i| format!("{svc}-{i}=https://{svc}-{i}.{svc}:2380"))
-        .collect();
+    let initial_cluster = initial_cluster(&svc, n);
     let selector = json!(selector_labels(r, "etcd"));
     let mut pod_labels = r.labels.clone();
     pod_labels.extend(selector_labels(r, "etcd"));
@@ -111,8 +123,7 @@ pub fn statefulset(r: &Resolved, owner: Option<&OwnerReference>) -> StatefulSet 
         {"name": "ETCDCTL_CERT", "value": format!("{PKI}/server.crt")},
         {"name": "ETCDCTL_KEY", "value": format!("{PKI}/server.key")},
     ]);
-    let mut etcd_env =
-        vec![json!({"name": "ETCD_INITIAL_CLUSTER", "value": initial_cluster.join(",")})];
+    let mut etcd_env = vec![json!({"name": "ETCD_INITIAL_CLUSTER", "value": initial_cluster})];
     etcd_env.extend(etcdctl_env.as_array().cloned().unwrap_or_default());
     let extra: Vec<String> = args
         .iter()
@@ -191,6 +202,17 @@ pub fn statefulset(r: &Resolved, owner: Option<&OwnerReference>) -> StatefulSet 
 #[cfg(test)]
 mod tests {
     use super::members;
+
+    #[test]
+    fn members_only_grow() {
+        assert_eq!(super::target_members(3, 1), 3);
+        assert_eq!(super::target_members(1, 3), 3);
+        assert_eq!(super::target_members(4, 3), 5);
+        assert_eq!(
+            super::initial_cluster("e", 2),
+            "e-0=https://e-0.e:2380,e-1=https://e-1.e:2380"
+        );
+    }
 
     #[test]
     fn odd_member_counts() {

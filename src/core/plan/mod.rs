@@ -4,7 +4,7 @@
 
 mod controller;
 mod endpoint;
-mod etcd;
+pub mod etcd;
 #[cfg(test)]
 mod golden;
 pub mod record;

@@ -1,0 +1,92 @@
+//! `k0smotron scale NAME --replicas N`: controller replicas directly; etcd members by the
+//! operator's rule (odd, one member at a time waiting for each, never fewer). The record
+//! takes the new count first, so running the command again finishes an interrupted one.
+
+use std::time::Duration;
+
+use clap::Args;
+
+use super::Global;
+use crate::core::naming::{self, Names};
+use crate::core::plan::etcd;
+use crate::error::Failure;
+use crate::mothership::{record, scale, wait};
+use crate::ui::Ui;
+
+#[derive(Debug, Args)]
+pub struct ScaleArgs {
+    /// The control plane.
+    pub name: String,
+    /// Controller replicas.
+    #[arg(long, value_name = "N")]
+    pub replicas: i64,
+    /// Return once the StatefulSets are changed (etcd still grows one member at a time).
+    #[arg(long)]
+    pub no_wait: bool,
+    /// How long to wait for each step.
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = super::parse_duration)]
+    pub timeout: Duration,
+}
+
+pub async fn run(args: ScaleArgs, global: &Global, ui: &Ui) -> Result<(), Failure> {
+    naming::check_label(&args.name)
+        .map_err(|rule| Failure::Usage(format!("NAME {:?}: {rule}", args.name)))?;
+    let replicas = i32::try_from(args.replicas)
+        .ok()
+        .filter(|r| *r >= 1)
+        .ok_or_else(|| {
+            Failure::Usage(format!(
+                "--replicas {}: must be at least 1 (`k0smotron pause` stops a control plane)",
+                args.replicas
+            ))
+        })?;
+    let conn = global.connect(ui).await?;
+    let name = args.name.as_str();
+    let (rec, now) = tokio::join!(record::read(&conn, name), scale::current(&conn, name));
+    let (rec, (_, members_now)) = (rec?, now?);
+    if replicas > 1 && rec.single_writer {
+        return Err(Failure::Usage(format!(
+            "--replicas {replicas}: {name} keeps its state in SQLite, which holds one writer; more controllers need etcd or an external database (nothing was changed)"
+        )));
+    }
+    if rec.paused.is_some() {
+        return Err(Failure::Failed(format!(
+            "{name} is paused; `k0smotron resume {name}` first"
+        )));
+    }
+    if rec.replicas != replicas {
+        record::set_replicas(&conn, name, replicas).await?;
+    }
+    let n = Names::new(name);
+    if rec.storage == "etcd" {
+        let target = etcd::target_members(replicas, members_now);
+        for m in members_now + 1..=target {
+            let step = ui.step(&format!("Adding etcd member {m} of {target}"));
+            scale::set_etcd_members(&conn, name, m).await?;
+            // Each member joins a healthy cluster: wait for it before adding the next.
+            if let Err(e) =
+                scale::until_ready_replicas(&conn, &n.etcd(), m, args.timeout, &step).await
+            {
+                step.failed("");
+                return Err(e);
+            }
+            step.done("");
+        }
+    }
+    scale::set(&conn, name, &n.statefulset(), replicas).await?;
+    if args.no_wait {
+        ui.note(&format!("Scaling {name} to {replicas} controller(s)"));
+        return Ok(());
+    }
+    let step = ui.step(&format!(
+        "Waiting for {replicas} controller replica(s) of {name}"
+    ));
+    match wait::until_ready(&conn, name, replicas, args.timeout, &step).await {
+        Ok(()) => step.done("ready"),
+        Err(e) => {
+            step.failed("");
+            return Err(e);
+        }
+    }
+    Ok(())
+}
