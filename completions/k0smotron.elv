@@ -44,6 +44,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand status 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
             cand join-token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
             cand token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
+            cand upgrade 'Change the k0s version (one minor at a time) or the etcd version, rolling the pods'
             cand wait 'Wait until a control plane is Ready (or deleted)'
             cand version 'Print the client version and, when reachable, the mothership''s'
             cand completion 'Print a shell completion script'
@@ -455,6 +456,26 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         }
         &'k0smotron;token;help;help'= {
         }
+        &'k0smotron;upgrade'= {
+            cand --version 'The k0s version to run, e.g. v1.36.4+k0s.0'
+            cand --image 'The k0s image repository, without a tag [default: the current one]'
+            cand --etcd-version 'The etcd image tag to run, e.g. v3.7.2 (one minor version at a time)'
+            cand --timeout 'How long to wait for each rollout'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand --force 'Allow a downgrade or a jump of more than one minor version'
+            cand --no-wait 'Return once the StatefulSets are changed'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'k0smotron;wait'= {
             cand --for 'What to wait for'
             cand --timeout 'How long to wait at most'
@@ -512,6 +533,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand scale 'Change the number of controller replicas (and etcd members, which only grow)'
             cand status 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
             cand join-token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
+            cand upgrade 'Change the k0s version (one minor at a time) or the etcd version, rolling the pods'
             cand wait 'Wait until a control plane is Ready (or deleted)'
             cand version 'Print the client version and, when reachable, the mothership''s'
             cand completion 'Print a shell completion script'
@@ -550,6 +572,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         &'k0smotron;help;join-token;list'= {
         }
         &'k0smotron;help;join-token;invalidate'= {
+        }
+        &'k0smotron;help;upgrade'= {
         }
         &'k0smotron;help;wait'= {
         }

@@ -209,3 +209,102 @@ fn scale_refuses_what_cannot_work() {
     );
     assert_eq!(sts_replicas(&env, "kmc-lite"), 1, "nothing changed");
 }
+
+fn image_of(env: &Env, sts: &str, container: usize) -> String {
+    env.ms
+        .objects("statefulsets")
+        .into_iter()
+        .find(|s| s["metadata"]["name"] == sts)
+        .map(|s| {
+            s["spec"]["template"]["spec"]["containers"][container]["image"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn upgrade_rolls_the_controllers_one_minor_at_a_time() {
+    let env = Env::new();
+    create(&env, "up", &["--version", "v1.35.7+k0s.0"]);
+    // Two minors, a downgrade: refused, nothing changed.
+    for (v, why) in [
+        ("v1.37.1+k0s.0", "one minor version at a time"),
+        ("v1.34.2+k0s.0", "older"),
+    ] {
+        let out = run(&env, &["upgrade", "up", "--version", v]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains(why), "{}", stderr(&out));
+    }
+    assert_eq!(
+        image_of(&env, "kmc-up", 0),
+        "quay.io/k0sproject/k0s:v1.35.7-k0s.0"
+    );
+    // An interrupted upgrade (the StatefulSet patch fails) is finished by running it again.
+    let path = format!("/apis/apps/v1/namespaces/{}/statefulsets/kmc-up", env.ns());
+    env.ms.inject(Fault::status("PATCH", &path, 1, 500));
+    let out = run(&env, &["upgrade", "up", "--version", "v1.36.3+k0s.2"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    env.ms.clear_faults();
+    let out = run(&env, &["upgrade", "up", "--version", "v1.36.3+k0s.2"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        image_of(&env, "kmc-up", 0),
+        "quay.io/k0sproject/k0s:v1.36.3-k0s.2"
+    );
+    // The pods were rolled (kwok reports the image of the template they run).
+    let pod = env
+        .ms
+        .objects("pods")
+        .into_iter()
+        .find(|p| p["metadata"]["name"] == "kmc-up-0")
+        .unwrap();
+    assert_eq!(
+        pod["spec"]["containers"][0]["image"],
+        "quay.io/k0sproject/k0s:v1.36.3-k0s.2"
+    );
+    assert_eq!(
+        image_of(&env, "kmc-up-etcd", 0),
+        "quay.io/k0sproject/etcd:v3.7.1",
+        "etcd untouched"
+    );
+    let doc: serde_json::Value =
+        serde_json::from_slice(&run(&env, &["export", "up", "-o", "json"]).stdout).unwrap();
+    assert_eq!(
+        doc["spec"]["version"], "v1.36.3+k0s.2",
+        "the record follows"
+    );
+    let out = run(&env, &["upgrade", "up", "--version", "v1.36.3+k0s.2"]);
+    assert!(
+        stderr(&out).contains("already runs v1.36.3+k0s.2; nothing to do"),
+        "{}",
+        stderr(&out)
+    );
+    // --force allows a downgrade; etcd goes one minor at a time.
+    let out = run(
+        &env,
+        &[
+            "upgrade",
+            "up",
+            "--version",
+            "v1.35.7+k0s.0",
+            "--force",
+            "--no-wait",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run(&env, &["upgrade", "up", "--etcd-version", "v3.9.0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("etcd upgrades one minor version at a time"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&env, &["upgrade", "up", "--etcd-version", "v3.7.2"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        image_of(&env, "kmc-up-etcd", 0),
+        "quay.io/k0sproject/etcd:v3.7.2"
+    );
+}

@@ -12,6 +12,7 @@ mod pause;
 mod scale;
 mod status;
 mod token;
+mod upgrade;
 mod version;
 mod wait;
 
@@ -124,6 +125,8 @@ pub enum Command {
     /// Print a k0s join token for a worker or controller, or list and invalidate tokens.
     #[command(name = "join-token", visible_alias = "token")]
     JoinToken(token::TokenArgs),
+    /// Change the k0s version (one minor at a time) or the etcd version, rolling the pods.
+    Upgrade(upgrade::UpgradeArgs),
     /// Wait until a control plane is Ready (or deleted).
     Wait(wait::WaitArgs),
     /// Print the client version and, when reachable, the mothership's.
@@ -145,6 +148,7 @@ async fn dispatch(cli: Cli, ui: Ui) -> Result<(), Failure> {
         Command::Scale(args) => scale::run(args, &cli.global, &ui).await,
         Command::Pause(args) => pause::pause(args, &cli.global, &ui).await,
         Command::Resume(args) => pause::resume(args, &cli.global, &ui).await,
+        Command::Upgrade(args) => upgrade::run(args, &cli.global, &ui).await,
         Command::Wait(args) => wait::run(args, &cli.global, &ui).await,
         Command::Version(args) => version::run(args, &cli.global, &ui).await,
         Command::Completion(args) => completion::run(args),

@@ -53,6 +53,75 @@ pub fn canonical_version(version: &str) -> String {
     }
 }
 
+/// `(major, minor, patch, k0s build)` of a version, for ordering.
+pub fn numbers(version: &str) -> Option<(u64, u64, u64, u64)> {
+    let canonical = canonical_version(version);
+    let (core, k0s) = canonical.trim_start_matches('v').split_once("+k0s.")?;
+    let core = core.split('-').next()?;
+    let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
+    Some((
+        parts.next()??,
+        parts.next()??,
+        parts.next()??,
+        k0s.parse().ok()?,
+    ))
+}
+
+/// Whether moving from `from` to `to` is a step Kubernetes supports: not backwards, and at
+/// most one minor version. `Ok(false)` means the same version.
+pub fn upgrade_step(from: &str, to: &str) -> Result<bool, String> {
+    let (Some(a), Some(b)) = (numbers(from), numbers(to)) else {
+        return Err(format!("cannot compare {from} and {to}"));
+    };
+    if a == b {
+        return Ok(false);
+    }
+    if b < a {
+        return Err(format!(
+            "{to} is older than {from}: Kubernetes does not support going back (its stored objects may not read in an older release)"
+        ));
+    }
+    if b.0 != a.0 || b.1 > a.1 + 1 {
+        return Err(format!(
+            "{from} to {to} skips a minor version: Kubernetes supports one minor version at a time (upgrade to v{}.{}.x first)",
+            a.0,
+            a.1 + 1
+        ));
+    }
+    Ok(true)
+}
+
+/// The same rule for etcd image tags (`v3.6.5` → `v3.7.1` is one minor; `v3.5` → `v3.7`
+/// crash-loops etcd, as operator users found).
+pub fn etcd_step(from_tag: &str, to_tag: &str) -> Result<bool, String> {
+    let parse = |t: &str| -> Option<(u64, u64, u64)> {
+        let mut p = t
+            .trim_start_matches('v')
+            .split(['.', '-'])
+            .map(|x| x.parse::<u64>().ok());
+        Some((p.next()??, p.next()??, p.next()??))
+    };
+    let (Some(a), Some(b)) = (parse(from_tag), parse(to_tag)) else {
+        return Err(format!("cannot compare etcd {from_tag} and {to_tag}"));
+    };
+    if a == b {
+        return Ok(false);
+    }
+    if b < a {
+        return Err(format!(
+            "etcd {to_tag} is older than {from_tag}: etcd does not go back"
+        ));
+    }
+    if b.0 != a.0 || b.1 > a.1 + 1 {
+        return Err(format!(
+            "etcd {from_tag} to {to_tag} skips a minor version: etcd upgrades one minor version at a time (v{}.{}.x first)",
+            a.0,
+            a.1 + 1
+        ));
+    }
+    Ok(true)
+}
+
 pub fn image(repository: &str, version: &str) -> String {
     format!("{repository}:{}", image_tag(version))
 }
@@ -60,6 +129,30 @@ pub fn image(repository: &str, version: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn upgrade_steps() {
+        assert_eq!(upgrade_step("v1.36.3+k0s.2", "v1.36.3+k0s.2"), Ok(false));
+        assert_eq!(upgrade_step("v1.36.3+k0s.2", "v1.36.4+k0s.0"), Ok(true));
+        assert_eq!(upgrade_step("v1.35.7+k0s.0", "v1.36.3+k0s.2"), Ok(true));
+        assert!(
+            upgrade_step("v1.36.3+k0s.2", "v1.36.3+k0s.1")
+                .unwrap_err()
+                .contains("older")
+        );
+        assert!(
+            upgrade_step("v1.34.1+k0s.0", "v1.36.3+k0s.2")
+                .unwrap_err()
+                .contains("one minor version at a time")
+        );
+        assert_eq!(etcd_step("v3.6.5", "v3.7.1"), Ok(true));
+        assert!(
+            etcd_step("v3.5.21", "v3.7.1")
+                .unwrap_err()
+                .contains("skips a minor")
+        );
+        assert!(etcd_step("v3.7.1", "v3.6.5").is_err());
+    }
 
     #[test]
     fn tags_follow_the_operator() {

@@ -35,6 +35,10 @@ pub struct Record {
     /// SQLite holds one writer: no more than one controller.
     pub single_writer: bool,
     pub storage: String,
+    /// The k0s image repository.
+    pub image: String,
+    /// The etcd image, with etcd storage.
+    pub etcd_image: Option<String>,
 }
 
 fn ours(labels: Option<&BTreeMap<String, String>>, name: &str) -> bool {
@@ -195,6 +199,15 @@ pub async fn read(conn: &Connection, name: &str) -> Result<Record, Failure> {
             .and_then(|v| v.as_str())
             .unwrap_or("etcd")
             .to_string(),
+        image: doc
+            .pointer("/spec/image")
+            .and_then(|v| v.as_str())
+            .unwrap_or(crate::core::image::DEFAULT_IMAGE)
+            .to_string(),
+        etcd_image: doc
+            .pointer("/spec/storage/etcd/image")
+            .and_then(|v| v.as_str())
+            .map(String::from),
         state_in_empty_dir: doc.pointer("/spec/storage/type").and_then(|v| v.as_str())
             == Some("kine")
             && doc
@@ -269,8 +282,20 @@ pub async fn replace_kubeconfig_secret(
     Ok(())
 }
 
-/// Write `replicas` into the record's Cluster document (ours, and still the one read).
+/// Write `replicas` into the record's Cluster document.
 pub async fn set_replicas(conn: &Connection, name: &str, replicas: i32) -> Result<(), Failure> {
+    update_spec(conn, name, |spec| {
+        spec["replicas"] = serde_json::json!(replicas)
+    })
+    .await
+}
+
+/// Change the `spec` of the record's Cluster document (ours, and still the one read).
+pub async fn update_spec(
+    conn: &Connection,
+    name: &str,
+    change: impl FnOnce(&mut serde_json::Value),
+) -> Result<(), Failure> {
     use kube::api::{Patch, PatchParams};
     let cm = record_map(conn, name).await?;
     let text = cm
@@ -281,7 +306,7 @@ pub async fn set_replicas(conn: &Connection, name: &str, replicas: i32) -> Resul
         .unwrap_or_default();
     let mut doc: serde_json::Value = serde_saphyr::from_str(&text)
         .map_err(|e| Failure::Failed(format!("the record of {name}: {e}")))?;
-    doc["spec"]["replicas"] = serde_json::json!(replicas);
+    change(&mut doc["spec"]);
     let text = serde_saphyr::to_string(&doc).map_err(|e| Failure::Failed(e.to_string()))?;
     let patch = serde_json::json!({
         "metadata": {"uid": cm.metadata.uid, "resourceVersion": cm.metadata.resource_version},

@@ -143,3 +143,80 @@ pub async fn until_ready_replicas(
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
+
+/// Set the image of container `container` and init container `init` of StatefulSet `sts`
+/// of control plane `name` (a rolling update of its pods). `Ok(false)`: already so.
+pub async fn set_image(
+    conn: &Connection,
+    name: &str,
+    sts: &str,
+    (container, init): (&str, &str),
+    image: &str,
+) -> Result<bool, Failure> {
+    let Some(current) = get(conn, name, sts).await? else {
+        return Err(Failure::Failed(format!(
+            "StatefulSet {sts} of {name} is missing; `k0smotron status {name}` shows what else is"
+        )));
+    };
+    let pod = current.spec.as_ref().and_then(|s| s.template.spec.as_ref());
+    let now = pod
+        .and_then(|p| p.containers.iter().find(|c| c.name == container))
+        .and_then(|c| c.image.clone());
+    if now.as_deref() == Some(image) {
+        return Ok(false);
+    }
+    let patch = serde_json::json!({
+        "metadata": {"uid": current.metadata.uid, "resourceVersion": current.metadata.resource_version},
+        "spec": {"template": {"spec": {
+            "containers": [{"name": container, "image": image}],
+            "initContainers": [{"name": init, "image": image}],
+        }}},
+    });
+    Api::<StatefulSet>::namespaced(conn.client.clone(), &conn.namespace)
+        .patch(
+            sts,
+            &PatchParams {
+                field_manager: Some("k0smotron".into()),
+                ..Default::default()
+            },
+            &Patch::Strategic(&patch),
+        )
+        .await
+        .map_err(|e| conn.translate(e))?;
+    Ok(true)
+}
+
+/// Wait until StatefulSet `sts` has rolled every pod to its current template and they are
+/// Ready.
+pub async fn until_rolled_out(
+    conn: &Connection,
+    sts: &str,
+    timeout: Duration,
+    step: &Step,
+) -> Result<(), Failure> {
+    let api: Api<StatefulSet> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let start = Instant::now();
+    loop {
+        let s = api.get(sts).await.map_err(|e| conn.translate(e))?;
+        let want = s.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+        let generation = s.metadata.generation.unwrap_or(0);
+        let st = s.status.unwrap_or_default();
+        let updated = st.updated_replicas.unwrap_or(0);
+        let ready = st.ready_replicas.unwrap_or(0);
+        let done = st.observed_generation.unwrap_or(0) >= generation
+            && updated >= want
+            && ready >= want
+            && st.current_revision == st.update_revision;
+        if done {
+            return Ok(());
+        }
+        if start.elapsed() >= timeout {
+            return Err(Failure::TimedOut(format!(
+                "timed out after {} waiting for StatefulSet/{sts} to roll out ({updated}/{want} updated, {ready} Ready); run the same command again to go on",
+                crate::core::duration::format(timeout)
+            )));
+        }
+        step.update(&format!("{updated}/{want} updated, {ready} Ready"));
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
