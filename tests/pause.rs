@@ -246,6 +246,12 @@ fn upgrade_rolls_the_controllers_one_minor_at_a_time() {
     env.ms.inject(Fault::status("PATCH", &path, 1, 500));
     let out = run(&env, &["upgrade", "up", "--version", "v1.36.3+k0s.2"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // The record and the StatefulSet disagree: Progressing, naming what differs.
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_slice(&run(&env, &["list", "-o", "json"]).stdout).unwrap();
+    let row = rows.iter().find(|r| r["name"] == "up").unwrap();
+    assert_eq!(row["status"], "Progressing");
+    assert!(row["reason"].as_str().unwrap().contains("runs quay.io/k0sproject/k0s:v1.35.7-k0s.0, the record asks for quay.io/k0sproject/k0s:v1.36.3-k0s.2"), "{row}");
     env.ms.clear_faults();
     let out = run(&env, &["upgrade", "up", "--version", "v1.36.3+k0s.2"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -306,5 +312,36 @@ fn upgrade_rolls_the_controllers_one_minor_at_a_time() {
     assert_eq!(
         image_of(&env, "kmc-up-etcd", 0),
         "quay.io/k0sproject/etcd:v3.7.2"
+    );
+}
+
+#[test]
+fn an_upgrade_that_fails_at_the_record_changes_nothing() {
+    let env = Env::new();
+    create(
+        &env,
+        "safe",
+        &[
+            "--version",
+            "v1.35.7+k0s.0",
+            "--storage",
+            "kine",
+            "--no-wait",
+        ],
+    );
+    let path = format!("/api/v1/namespaces/{}/configmaps/kmc-safe", env.ns());
+    env.ms.inject(Fault::status("PATCH", &path, 1, 500));
+    let out = run(&env, &["upgrade", "safe", "--version", "v1.36.3+k0s.2"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        image_of(&env, "kmc-safe", 0),
+        "quay.io/k0sproject/k0s:v1.35.7-k0s.0"
+    );
+    env.ms.clear_faults();
+    let out = run(&env, &["upgrade", "safe", "--version", "v1.36.3+k0s.2"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        image_of(&env, "kmc-safe", 0),
+        "quay.io/k0sproject/k0s:v1.36.3-k0s.2"
     );
 }

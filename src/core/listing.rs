@@ -234,6 +234,8 @@ fn row(
         )
     } else if let Some(f) = failure {
         (Status::Failed, f)
+    } else if let Some(differs) = disagreement(spec, controller) {
+        (Status::Progressing, differs)
     } else if ready >= desired {
         (Status::Ready, String::new())
     } else if scaled_down {
@@ -270,6 +272,34 @@ fn row(
             .unwrap_or_default(),
         etcd_members: etcd.and_then(|s| s.spec.as_ref()?.replicas),
     }
+}
+
+/// What the controller StatefulSet runs that the record does not ask for (an upgrade under
+/// way or interrupted), if anything.
+fn disagreement(spec: &serde_json::Value, controller: Option<&&StatefulSet>) -> Option<String> {
+    let version = spec["version"].as_str()?;
+    let repo = spec["image"]
+        .as_str()
+        .unwrap_or(super::image::DEFAULT_IMAGE);
+    let want = super::image::image(repo, version);
+    let sts = controller?;
+    let runs = sts
+        .spec
+        .as_ref()?
+        .template
+        .spec
+        .as_ref()?
+        .containers
+        .iter()
+        .find(|c| c.name == "controller")?
+        .image
+        .clone()?;
+    (runs != want).then(|| {
+        format!(
+            "StatefulSet {} runs {runs}, the record asks for {want}",
+            sts.metadata.name.clone().unwrap_or_default()
+        )
+    })
 }
 
 /// `5d`, `3h`, `12m`, `40s`: the largest unit, as kubectl prints ages.
