@@ -52,11 +52,10 @@ pub async fn control_plane(conn: &Connection, name: &str, keep_data: bool) -> Ve
         {
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         }
-        let claims = find("persistentvolumeclaims")
-            .delete_collection(&bg, &lp)
-            .await
-            .map(|_| ());
-        note("persistentvolumeclaims", claims);
+        note(
+            "persistentvolumeclaims",
+            sweep_claims_and_pods(conn, name, until).await,
+        );
     }
     failed
 }
@@ -97,4 +96,35 @@ pub async fn created_namespace(conn: &Connection, name: &str) -> Result<bool, Fa
         .await
         .map_err(|e| conn.translate(e))?;
     Ok(true)
+}
+
+/// Delete the claims and pods of control plane `name` by label (only ours), again until
+/// none has been seen for a quiet second or `until`: the StatefulSet controller may still
+/// act on a set it has not yet seen go, and make one more claim.
+pub async fn sweep_claims_and_pods(
+    conn: &Connection,
+    name: &str,
+    until: std::time::Instant,
+) -> Result<(), kube::Error> {
+    use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
+    let claims: Api<PersistentVolumeClaim> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let pods: Api<Pod> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let lp = ListParams::default().labels(&naming::selector(name));
+    let bg = DeleteParams::background();
+    let mut quiet = 0;
+    loop {
+        let (c, p) = tokio::join!(
+            claims.delete_collection(&bg, &lp),
+            pods.delete_collection(&bg, &lp)
+        );
+        c?;
+        p?;
+        let (c, p) = tokio::join!(claims.list(&lp), pods.list(&lp));
+        let none = c?.items.is_empty() && p?.items.is_empty();
+        quiet = if none { quiet + 1 } else { 0 };
+        if quiet >= 4 || std::time::Instant::now() >= until {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
 }

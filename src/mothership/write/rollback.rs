@@ -2,10 +2,9 @@
 //! created (so nothing someone else made in between is touched), and the claims of its
 //! StatefulSets by label.
 
-use k8s_openapi::api::core::v1::PersistentVolumeClaim;
-use kube::api::{DeleteParams, ListParams, Preconditions};
+use kube::api::{DeleteParams, Preconditions};
 
-use super::{Ledger, typed};
+use super::Ledger;
 use crate::core::naming;
 use crate::core::spec::Resolved;
 use crate::mothership::Connection;
@@ -62,16 +61,11 @@ pub async fn rollback(conn: &Connection, r: &Resolved, ledger: &Ledger, ui: &Ui)
             }
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         }
-        let claims = typed::<PersistentVolumeClaim>(conn, ns);
-        if let Err(e) = claims
-            .delete_collection(
-                &DeleteParams::background(),
-                &ListParams::default().labels(&naming::selector(&r.name)),
-            )
-            .await
+        // Then the claims, and any pod the StatefulSet controller still made.
+        if let Err(e) = crate::mothership::delete::sweep_claims_and_pods(conn, &r.name, until).await
         {
             left.push(format!(
-                "PersistentVolumeClaims -l {} ({})",
+                "claims and pods -l {} ({})",
                 naming::selector(&r.name),
                 conn.translate(e)
             ));
