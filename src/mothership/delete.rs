@@ -113,15 +113,31 @@ pub async fn sweep_claims_and_pods(
     let bg = DeleteParams::background();
     let mut quiet = 0;
     loop {
-        let (c, p) = tokio::join!(
-            claims.delete_collection(&bg, &lp),
-            pods.delete_collection(&bg, &lp)
-        );
-        c?;
-        p?;
         let (c, p) = tokio::join!(claims.list(&lp), pods.list(&lp));
-        let none = c?.items.is_empty() && p?.items.is_empty();
-        quiet = if none { quiet + 1 } else { 0 };
+        let (c, p) = (!c?.items.is_empty(), !p?.items.is_empty());
+        if c || p {
+            quiet = 0;
+            let (a, b) = tokio::join!(
+                async {
+                    if c {
+                        claims.delete_collection(&bg, &lp).await.map(|_| ())
+                    } else {
+                        Ok(())
+                    }
+                },
+                async {
+                    if p {
+                        pods.delete_collection(&bg, &lp).await.map(|_| ())
+                    } else {
+                        Ok(())
+                    }
+                }
+            );
+            a?;
+            b?;
+        } else {
+            quiet += 1;
+        }
         if quiet >= 4 || std::time::Instant::now() >= until {
             return Ok(());
         }
