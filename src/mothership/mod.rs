@@ -6,6 +6,7 @@ pub mod error;
 pub mod exec;
 pub mod inventory;
 pub mod kubeconfig;
+pub mod patch;
 pub mod probe;
 pub mod record;
 pub mod retry;

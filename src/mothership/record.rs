@@ -62,25 +62,11 @@ pub async fn set_paused(
     name: &str,
     counts: Option<(i32, i32)>,
 ) -> Result<(), Failure> {
-    use kube::api::{Patch, PatchParams};
     let cm = record_map(conn, name).await?;
     let value = counts.map(|(c, e)| format!("{c}/{e}"));
-    let patch = serde_json::json!({
-        "metadata": {"uid": cm.metadata.uid, "resourceVersion": cm.metadata.resource_version},
-        "data": {PAUSED_KEY: value},
-    });
-    Api::<ConfigMap>::namespaced(conn.client.clone(), &conn.namespace)
-        .patch(
-            &Names::new(name).record(),
-            &PatchParams {
-                field_manager: Some("k0smotron".into()),
-                ..Default::default()
-            },
-            &Patch::Merge(&patch),
-        )
-        .await
-        .map_err(|e| conn.translate(e))?;
-    Ok(())
+    let api: Api<ConfigMap> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let body = serde_json::json!({"data": {PAUSED_KEY: value}});
+    super::patch::guarded(conn, &api, &cm.metadata, body, super::patch::Kind::Merge).await
 }
 
 /// The name given, or the only control plane of the namespace (none or several: exit 2,
@@ -260,26 +246,20 @@ pub async fn replace_kubeconfig_secret(
     kubeconfig: &str,
 ) -> Result<(), Failure> {
     use base64::Engine;
-    use kube::api::{Patch, PatchParams};
     let secret_name = Names::new(name).kubeconfig();
     let api: Api<Secret> = Api::namespaced(conn.client.clone(), &conn.namespace);
     let secret = our_secret(conn, name, &secret_name).await?;
-    // The uid and resourceVersion make sure it is still the Secret just read.
-    let patch = serde_json::json!({
-        "metadata": {"uid": secret.metadata.uid, "resourceVersion": secret.metadata.resource_version},
+    let body = serde_json::json!({
         "data": {"value": base64::engine::general_purpose::STANDARD.encode(kubeconfig)},
     });
-    api.patch(
-        &secret_name,
-        &PatchParams {
-            field_manager: Some("k0smotron".into()),
-            ..Default::default()
-        },
-        &Patch::Merge(&patch),
+    super::patch::guarded(
+        conn,
+        &api,
+        &secret.metadata,
+        body,
+        super::patch::Kind::Merge,
     )
     .await
-    .map_err(|e| conn.translate(e))?;
-    Ok(())
 }
 
 /// Write `replicas` into the record's Cluster document.
@@ -296,7 +276,6 @@ pub async fn update_spec(
     name: &str,
     change: impl FnOnce(&mut serde_json::Value),
 ) -> Result<(), Failure> {
-    use kube::api::{Patch, PatchParams};
     let cm = record_map(conn, name).await?;
     let text = cm
         .data
@@ -308,20 +287,7 @@ pub async fn update_spec(
         .map_err(|e| Failure::Failed(format!("the record of {name}: {e}")))?;
     change(&mut doc["spec"]);
     let text = serde_saphyr::to_string(&doc).map_err(|e| Failure::Failed(e.to_string()))?;
-    let patch = serde_json::json!({
-        "metadata": {"uid": cm.metadata.uid, "resourceVersion": cm.metadata.resource_version},
-        "data": {"cluster.yaml": text},
-    });
-    Api::<ConfigMap>::namespaced(conn.client.clone(), &conn.namespace)
-        .patch(
-            &Names::new(name).record(),
-            &PatchParams {
-                field_manager: Some("k0smotron".into()),
-                ..Default::default()
-            },
-            &Patch::Merge(&patch),
-        )
-        .await
-        .map_err(|e| conn.translate(e))?;
-    Ok(())
+    let api: Api<ConfigMap> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let body = serde_json::json!({"data": {"cluster.yaml": text}});
+    super::patch::guarded(conn, &api, &cm.metadata, body, super::patch::Kind::Merge).await
 }

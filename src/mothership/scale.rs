@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::Pod;
-use kube::api::{Api, ListParams, Patch, PatchParams};
+use kube::api::{Api, ListParams};
 
 use super::Connection;
 use crate::core::naming::{self, Names};
@@ -37,22 +37,16 @@ pub async fn set(conn: &Connection, name: &str, sts: &str, replicas: i32) -> Res
     let Some(current) = get(conn, name, sts).await? else {
         return Ok(());
     };
-    let patch = serde_json::json!({
-        "metadata": {"uid": current.metadata.uid, "resourceVersion": current.metadata.resource_version},
-        "spec": {"replicas": replicas},
-    });
-    Api::<StatefulSet>::namespaced(conn.client.clone(), &conn.namespace)
-        .patch(
-            sts,
-            &PatchParams {
-                field_manager: Some("k0smotron".into()),
-                ..Default::default()
-            },
-            &Patch::Merge(&patch),
-        )
-        .await
-        .map_err(|e| conn.translate(e))?;
-    Ok(())
+    let api: Api<StatefulSet> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let body = serde_json::json!({"spec": {"replicas": replicas}});
+    super::patch::guarded(
+        conn,
+        &api,
+        &current.metadata,
+        body,
+        super::patch::Kind::Merge,
+    )
+    .await
 }
 
 /// Wait until no pod of control plane `name` is left.
@@ -91,25 +85,21 @@ pub async fn set_etcd_members(conn: &Connection, name: &str, members: i32) -> Re
             "StatefulSet {sts} of {name} is missing; `k0smotron status {name}` shows what else is"
         )));
     };
-    let patch = serde_json::json!({
-        "metadata": {"uid": current.metadata.uid, "resourceVersion": current.metadata.resource_version},
+    let api: Api<StatefulSet> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let body = serde_json::json!({
         "spec": {"replicas": members, "template": {"spec": {"containers": [{
             "name": "etcd",
             "env": [{"name": "ETCD_INITIAL_CLUSTER", "value": crate::core::plan::etcd::initial_cluster(&sts, members)}],
         }]}}},
     });
-    Api::<StatefulSet>::namespaced(conn.client.clone(), &conn.namespace)
-        .patch(
-            &sts,
-            &PatchParams {
-                field_manager: Some("k0smotron".into()),
-                ..Default::default()
-            },
-            &Patch::Strategic(&patch),
-        )
-        .await
-        .map_err(|e| conn.translate(e))?;
-    Ok(())
+    super::patch::guarded(
+        conn,
+        &api,
+        &current.metadata,
+        body,
+        super::patch::Kind::Strategic,
+    )
+    .await
 }
 
 /// Wait until `want` pods of StatefulSet `sts` are Ready.
@@ -165,24 +155,21 @@ pub async fn set_image(
     if now.as_deref() == Some(image) {
         return Ok(false);
     }
-    let patch = serde_json::json!({
-        "metadata": {"uid": current.metadata.uid, "resourceVersion": current.metadata.resource_version},
+    let api: Api<StatefulSet> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let body = serde_json::json!({
         "spec": {"template": {"spec": {
             "containers": [{"name": container, "image": image}],
             "initContainers": [{"name": init, "image": image}],
         }}},
     });
-    Api::<StatefulSet>::namespaced(conn.client.clone(), &conn.namespace)
-        .patch(
-            sts,
-            &PatchParams {
-                field_manager: Some("k0smotron".into()),
-                ..Default::default()
-            },
-            &Patch::Strategic(&patch),
-        )
-        .await
-        .map_err(|e| conn.translate(e))?;
+    super::patch::guarded(
+        conn,
+        &api,
+        &current.metadata,
+        body,
+        super::patch::Kind::Strategic,
+    )
+    .await?;
     Ok(true)
 }
 

@@ -31,7 +31,7 @@ use crate::core::spec::{Resolved, ServiceType};
 use crate::error::Failure;
 use crate::ui::Ui;
 
-const FIELD_MANAGER: &str = "k0smotron";
+use super::patch::FIELD_MANAGER;
 
 pub struct WriteOptions {
     pub keep_on_failure: bool,
