@@ -32,21 +32,30 @@ async fn get(conn: &Connection, name: &str, sts: &str) -> Result<Option<Stateful
     }))
 }
 
+fn missing(name: &str, sts: &str) -> Failure {
+    Failure::Failed(format!(
+        "StatefulSet {sts} of {name} is missing; `k0smotron status {name}` shows what else is"
+    ))
+}
+
+/// Patch `current` (StatefulSet as just read) with `body`, guarded by what was read.
+async fn patch(
+    conn: &Connection,
+    current: &StatefulSet,
+    body: serde_json::Value,
+    kind: super::patch::Kind,
+) -> Result<(), Failure> {
+    let api: Api<StatefulSet> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    super::patch::guarded(conn, &api, &current.metadata, body, kind).await
+}
+
 /// Set the replicas of StatefulSet `sts` of control plane `name`, if it exists and is ours.
 pub async fn set(conn: &Connection, name: &str, sts: &str, replicas: i32) -> Result<(), Failure> {
     let Some(current) = get(conn, name, sts).await? else {
         return Ok(());
     };
-    let api: Api<StatefulSet> = Api::namespaced(conn.client.clone(), &conn.namespace);
     let body = serde_json::json!({"spec": {"replicas": replicas}});
-    super::patch::guarded(
-        conn,
-        &api,
-        &current.metadata,
-        body,
-        super::patch::Kind::Merge,
-    )
-    .await
+    patch(conn, &current, body, super::patch::Kind::Merge).await
 }
 
 /// Wait until no pod of control plane `name` is left.
@@ -80,26 +89,16 @@ pub async fn until_no_pods(
 /// (one strategic patch; existing members ignore the initial cluster once they have data).
 pub async fn set_etcd_members(conn: &Connection, name: &str, members: i32) -> Result<(), Failure> {
     let sts = Names::new(name).etcd();
-    let Some(current) = get(conn, name, &sts).await? else {
-        return Err(Failure::Failed(format!(
-            "StatefulSet {sts} of {name} is missing; `k0smotron status {name}` shows what else is"
-        )));
-    };
-    let api: Api<StatefulSet> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let current = get(conn, name, &sts)
+        .await?
+        .ok_or_else(|| missing(name, &sts))?;
     let body = serde_json::json!({
         "spec": {"replicas": members, "template": {"spec": {"containers": [{
             "name": "etcd",
             "env": [{"name": "ETCD_INITIAL_CLUSTER", "value": crate::core::plan::etcd::initial_cluster(&sts, members)}],
         }]}}},
     });
-    super::patch::guarded(
-        conn,
-        &api,
-        &current.metadata,
-        body,
-        super::patch::Kind::Strategic,
-    )
-    .await
+    patch(conn, &current, body, super::patch::Kind::Strategic).await
 }
 
 /// Wait until `want` pods of StatefulSet `sts` are Ready.
@@ -143,11 +142,9 @@ pub async fn set_image(
     (container, init): (&str, &str),
     image: &str,
 ) -> Result<bool, Failure> {
-    let Some(current) = get(conn, name, sts).await? else {
-        return Err(Failure::Failed(format!(
-            "StatefulSet {sts} of {name} is missing; `k0smotron status {name}` shows what else is"
-        )));
-    };
+    let current = get(conn, name, sts)
+        .await?
+        .ok_or_else(|| missing(name, sts))?;
     let pod = current.spec.as_ref().and_then(|s| s.template.spec.as_ref());
     let now = pod
         .and_then(|p| p.containers.iter().find(|c| c.name == container))
@@ -155,21 +152,13 @@ pub async fn set_image(
     if now.as_deref() == Some(image) {
         return Ok(false);
     }
-    let api: Api<StatefulSet> = Api::namespaced(conn.client.clone(), &conn.namespace);
     let body = serde_json::json!({
         "spec": {"template": {"spec": {
             "containers": [{"name": container, "image": image}],
             "initContainers": [{"name": init, "image": image}],
         }}},
     });
-    super::patch::guarded(
-        conn,
-        &api,
-        &current.metadata,
-        body,
-        super::patch::Kind::Strategic,
-    )
-    .await?;
+    patch(conn, &current, body, super::patch::Kind::Strategic).await?;
     Ok(true)
 }
 

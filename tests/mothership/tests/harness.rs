@@ -206,6 +206,16 @@ fn exec_reaches_k0s_in_a_kwok_pod() {
     assert_eq!(k.ok(&["exec", "p", "--", "echo", "hi"]), "hi\n");
 }
 
+/// The status of each logged request to `path` (0: dropped), in order.
+fn statuses(k: &Kubectl, path: &str) -> Vec<u16> {
+    k.ms.requests()
+        .requests
+        .iter()
+        .filter(|r| r.path == path)
+        .map(|r| r.status)
+        .collect()
+}
+
 #[test]
 fn injected_faults_latency_and_the_log() {
     let k = Kubectl::new();
@@ -213,13 +223,7 @@ fn injected_faults_latency_and_the_log() {
     // client-go repeats a 503 that carries Retry-After; a 500 it reports.
     k.ms.inject(Fault::status("GET", &path, 1, 503).retry_after(0));
     k.ok(&["get", "configmaps"]);
-    let tries: Vec<u16> =
-        k.ms.requests()
-            .requests
-            .iter()
-            .filter(|r| r.path == path)
-            .map(|r| r.status)
-            .collect();
+    let tries = statuses(&k, &path);
     assert_eq!(tries, [503, 200]);
     k.ms.inject(Fault::status("GET", &path, 1, 500));
     let out = k.run(&["get", "configmaps"], None);
@@ -233,13 +237,7 @@ fn injected_faults_latency_and_the_log() {
     k.ms.reset_requests();
     k.ms.inject(Fault::drop_connection("GET", &path, 1));
     k.ok(&["get", "configmaps"]);
-    let tries: Vec<u16> =
-        k.ms.requests()
-            .requests
-            .iter()
-            .filter(|r| r.path == path)
-            .map(|r| r.status)
-            .collect();
+    let tries = statuses(&k, &path);
     assert_eq!(tries, [0, 200]);
     k.ms.reset_requests();
     k.ms.set_latency(Duration::from_millis(300));
