@@ -38,18 +38,6 @@ impl From<MothershipError> for Failure {
     }
 }
 
-impl MothershipError {
-    /// Worth asking again when the request is safe to repeat: the server was busy or failing
-    /// for a moment, or the connection broke.
-    pub fn is_transient(&self) -> bool {
-        match self {
-            MothershipError::Dropped { .. } => true,
-            MothershipError::Api { code, .. } => matches!(code, 429 | 500 | 502 | 503 | 504),
-            _ => false,
-        }
-    }
-}
-
 /// Where the failed request was going, to word the error.
 pub struct Context<'a> {
     pub url: &'a str,
@@ -65,13 +53,7 @@ pub fn translate(err: kube::Error, ctx: &Context) -> MothershipError {
             let lower = chain.join(": ").to_lowercase();
             let innermost = chain.last().cloned().unwrap_or_default();
             // A dropped connection comes first: rustls words it as a missing close_notify.
-            if lower.contains("close_notify")
-                || lower.contains("unexpected eof")
-                || lower.contains("connection reset")
-                || lower.contains("connection closed")
-                || lower.contains("broken pipe")
-                || lower.contains("incomplete message")
-            {
+            if is_dropped(&lower) {
                 MothershipError::Dropped {
                     url,
                     cause: innermost,
@@ -164,6 +146,20 @@ fn rbac_rule(message: &str) -> Option<String> {
 }
 
 /// The messages of an error and its sources, without repeats.
+/// Whether an error chain (lower-cased) says an open connection broke before the answer.
+pub(crate) fn is_dropped(lower: &str) -> bool {
+    [
+        "close_notify",
+        "unexpected eof",
+        "connection reset",
+        "connection closed",
+        "broken pipe",
+        "incomplete message",
+    ]
+    .iter()
+    .any(|words| lower.contains(words))
+}
+
 pub(crate) fn chain(err: &dyn std::error::Error) -> Vec<String> {
     let mut out = vec![err.to_string()];
     let mut cur = err.source();

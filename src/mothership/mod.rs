@@ -94,8 +94,15 @@ pub async fn connect(target: &Target) -> Result<Connection, Failure> {
         .to_string()
         .trim_end_matches('/')
         .to_string();
-    let client = kube::Client::try_from(config)
-        .map_err(|e| Failure::Failed(format!("cannot set up a client for {server}: {e}")))?;
+    // kube's own retry layer repeats writes after a 504 and waits up to 15 times; ours
+    // (retry.rs) is bounded and repeats only what is safe to repeat.
+    config.default_retry = false;
+    let client = kube::client::ClientBuilder::try_from(config)
+        .map_err(|e| Failure::Failed(format!("cannot set up a client for {server}: {e}")))?
+        // Retrying needs a service it can clone: the buffer is one, in front of kube's stack.
+        .with_layer(&tower::buffer::BufferLayer::new(64))
+        .with_layer(&tower::retry::RetryLayer::new(retry::Policy::default()))
+        .build();
     Ok(Connection {
         client,
         server,

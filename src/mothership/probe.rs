@@ -13,13 +13,10 @@ use super::{Connection, MothershipError, retry};
 use crate::core::doctor::{NodeInfo, Permission, StorageClassInfo};
 
 pub async fn server_version(conn: &Connection) -> Result<Info, MothershipError> {
-    retry::safe(|| async {
-        conn.client
-            .apiserver_version()
-            .await
-            .map_err(|e| conn.translate(e))
-    })
-    .await
+    conn.client
+        .apiserver_version()
+        .await
+        .map_err(|e| conn.translate(e))
 }
 
 /// Ask every review at once (one concurrent wave). `None`: that review could not be asked.
@@ -43,7 +40,7 @@ pub async fn access_reviews(conn: &Connection, perms: &[Permission]) -> Vec<Opti
         let api = api.clone();
         async move {
             // A review changes nothing, so asking again is safe.
-            let answer = retry::safe(|| async {
+            let answer = retry::side_effect_free(|| async {
                 api.create(&PostParams::default(), &review)
                     .await
                     .map_err(|e| conn.translate(e))
@@ -55,18 +52,16 @@ pub async fn access_reviews(conn: &Connection, perms: &[Permission]) -> Vec<Opti
     futures::future::join_all(asks).await
 }
 
-/// LIST every object of a cluster-scoped kind, retried when the failure is transient.
+/// LIST every object of a cluster-scoped kind.
 async fn list_all<K>(conn: &Connection) -> Result<Vec<K>, MothershipError>
 where
     K: kube::Resource<DynamicType = ()> + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
 {
     let api: Api<K> = Api::all(conn.client.clone());
-    let list = retry::safe(|| async {
-        api.list(&ListParams::default())
-            .await
-            .map_err(|e| conn.translate(e))
-    })
-    .await?;
+    let list = api
+        .list(&ListParams::default())
+        .await
+        .map_err(|e| conn.translate(e))?;
     Ok(list.items)
 }
 
