@@ -248,7 +248,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__create)
-            opts="-f -n -o -v -h --filename --version --image --replicas --service-type --api-port --konnectivity-port --external-address --san --storage --datasource --datasource-secret --etcd-size --persistence --persistence-size --storage-class --host-path --k0s-config --controller-flag --manifests --cpu --memory --label --annotation --create-namespace --key-algorithm --dry-run --no-wait --timeout --lb-timeout --ttl --keep-on-failure --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            opts="-f -n -o -v -h --filename --version --image --replicas --service-type --api-port --konnectivity-port --external-address --san --storage --datasource --datasource-secret --etcd-size --persistence --persistence-size --storage-class --host-path --k0s-config --controller-flag --manifests --cpu --memory --label --annotation --create-namespace --key-algorithm --dry-run --show-secrets --no-wait --timeout --lb-timeout --ttl --keep-on-failure --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

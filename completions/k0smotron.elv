@@ -89,6 +89,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
             cand --create-namespace 'Create the namespace if it does not exist'
             cand --dry-run 'Print the objects (-o yaml or json) instead of writing them; needs no mothership'
+            cand --show-secrets 'With --dry-run: print Secret values (keys and certificates) instead of a marker'
             cand --no-wait 'Return once the objects are written'
             cand --keep-on-failure 'Leave what was written in place when create fails'
             cand -v 'Print more about what is happening (on stderr)'

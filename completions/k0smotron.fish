@@ -92,6 +92,7 @@ name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l create-namespace -d 'Create the namespace if it does not exist'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l dry-run -d 'Print the objects (-o yaml or json) instead of writing them; needs no mothership'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l show-secrets -d 'With --dry-run: print Secret values (keys and certificates) instead of a marker'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l no-wait -d 'Return once the objects are written'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l keep-on-failure -d 'Leave what was written in place when create fails'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -s v -l verbose -d 'Print more about what is happening (on stderr)'

@@ -833,6 +833,87 @@ fn dry_run_needs_no_mothership() {
 }
 
 #[test]
+fn dry_run_hides_secret_values_unless_asked() {
+    let home = tempfile::tempdir().unwrap();
+    let dry_run = |extra: &[&str]| {
+        bare(home.path())
+            .args([
+                "create",
+                "demo",
+                "--dry-run",
+                "--key-algorithm",
+                "ecdsa-p256",
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let hidden = dry_run(&[]);
+    assert_eq!(hidden.status.code(), Some(0), "{}", stderr(&hidden));
+    let text = stdout(&hidden);
+    assert!(
+        !text.contains("PRIVATE KEY") && !text.contains("CERTIFICATE"),
+        "{text}"
+    );
+    assert!(
+        stderr(&hidden).contains("add --show-secrets to print keys and certificates"),
+        "{}",
+        stderr(&hidden)
+    );
+    let secrets: Vec<Value> = serde_saphyr::from_multiple::<Value>(&text)
+        .unwrap()
+        .into_iter()
+        .filter(|o| o["kind"] == "Secret")
+        .collect();
+    assert_eq!(secrets.len(), 8);
+    for s in &secrets {
+        assert!(s["data"].is_null(), "{s}");
+        let values = s["stringData"].as_object().unwrap();
+        assert!(!values.is_empty());
+        assert!(
+            values
+                .values()
+                .all(|v| v == "<hidden: k0smotron create --dry-run --show-secrets prints it>"),
+            "{s}"
+        );
+    }
+
+    let shown = dry_run(&["--show-secrets", "-o", "json"]);
+    assert_eq!(shown.status.code(), Some(0), "{}", stderr(&shown));
+    let list: Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let ca = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["metadata"]["name"] == "demo-ca")
+        .unwrap();
+    let key = base64_decode(ca["data"]["tls.key"].as_str().unwrap());
+    assert!(key.contains("PRIVATE KEY"), "{key}");
+
+    let alone = bare(home.path())
+        .args(["create", "demo", "--show-secrets"])
+        .output()
+        .unwrap();
+    assert_eq!(alone.status.code(), Some(2));
+    assert!(stderr(&alone).contains("--dry-run"), "{}", stderr(&alone));
+}
+
+fn base64_decode(text: &str) -> String {
+    let out = std::process::Command::new("base64")
+        .arg("-d")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(text.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
 fn v1beta1_document_from_a_file() {
     let env = Env::new();
     let path = env.dir.path().join("old.yaml");

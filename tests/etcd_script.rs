@@ -18,7 +18,14 @@ const SVC: &str = "kmc-demo-etcd";
 fn plan() -> Vec<Value> {
     let home = tempfile::tempdir().unwrap();
     let out = support::bare(home.path())
-        .args(["create", "demo", "--dry-run", "-o", "json"])
+        .args([
+            "create",
+            "demo",
+            "--dry-run",
+            "--show-secrets",
+            "-o",
+            "json",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", support::stderr(&out));

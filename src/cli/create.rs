@@ -103,6 +103,9 @@ pub struct CreateArgs {
     /// Print the objects (-o yaml or json) instead of writing them; needs no mothership.
     #[arg(long)]
     pub dry_run: bool,
+    /// With --dry-run: print Secret values (keys and certificates) instead of a marker.
+    #[arg(long, requires = "dry_run")]
+    pub show_secrets: bool,
     /// Return once the objects are written.
     #[arg(long)]
     pub no_wait: bool,
@@ -249,7 +252,11 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
             .await
             .map_err(|e| Failure::Failed(e.to_string()))?
             .map_err(Failure::Failed)?;
-        let objects = plan::dry_run(&resolved, &pki, &admin, cli_version);
+        let mut objects = plan::dry_run(&resolved, &pki, &admin, cli_version);
+        if !args.show_secrets {
+            objects = plan::redacted(&objects);
+            ui.note("Secret values are hidden; add --show-secrets to print keys and certificates");
+        }
         return print_objects(&objects, format.unwrap_or(OutputFormat::Yaml), ui);
     }
     let conn = global.connect(ui).await?;

@@ -34,6 +34,35 @@ pub enum Object {
     StatefulSet(Box<StatefulSet>),
 }
 
+/// What a Secret value reads as in `create --dry-run` without `--show-secrets`: a rendered
+/// control plane pasted into a CI log must not leak a CA key.
+pub const REDACTED: &str = "<hidden: k0smotron create --dry-run --show-secrets prints it>";
+
+/// The objects with every Secret value replaced by [`REDACTED`] (as `stringData`, so the
+/// result is still a valid Secret); keys stay, so the shape can be reviewed.
+pub fn redacted(objects: &[Object]) -> Vec<Object> {
+    objects
+        .iter()
+        .map(|o| match o {
+            Object::Secret(s) => {
+                let keys = s
+                    .data
+                    .iter()
+                    .flat_map(|d| d.keys())
+                    .chain(s.string_data.iter().flat_map(|d| d.keys()));
+                let hidden: BTreeMap<String, String> =
+                    keys.map(|k| (k.clone(), REDACTED.to_string())).collect();
+                Object::Secret(Secret {
+                    data: None,
+                    string_data: Some(hidden),
+                    ..s.clone()
+                })
+            }
+            other => other.clone(),
+        })
+        .collect()
+}
+
 impl Object {
     pub fn kind(&self) -> &'static str {
         match self {
@@ -233,4 +262,45 @@ pub fn dry_run(r: &Resolved, pki: &Pki, admin: &CertPair, cli_version: &str) -> 
     all.extend(rest.objects);
     all.extend(rest.statefulsets);
     all
+}
+
+#[cfg(test)]
+mod redaction {
+    use k8s_openapi::ByteString;
+
+    use super::*;
+
+    #[test]
+    fn secret_values_are_hidden_and_everything_else_is_kept() {
+        let secret = Secret {
+            metadata: ObjectMeta {
+                name: Some("kmc-x-ca".into()),
+                ..Default::default()
+            },
+            data: Some(BTreeMap::from([(
+                "ca.key".to_string(),
+                ByteString(b"-----BEGIN PRIVATE KEY-----".to_vec()),
+            )])),
+            string_data: Some(BTreeMap::from([("token".to_string(), "abc".to_string())])),
+            ..Default::default()
+        };
+        let config = ConfigMap {
+            data: Some(BTreeMap::from([("k".to_string(), "v".to_string())])),
+            ..Default::default()
+        };
+        let out = redacted(&[Object::Secret(secret), Object::ConfigMap(config.clone())]);
+        let Object::Secret(s) = &out[0] else {
+            panic!("{out:?}")
+        };
+        assert_eq!(s.data, None);
+        assert_eq!(s.metadata.name.as_deref(), Some("kmc-x-ca"));
+        let values = s.string_data.clone().unwrap();
+        assert_eq!(
+            values.keys().collect::<Vec<_>>(),
+            vec!["ca.key", "token"],
+            "keys stay"
+        );
+        assert!(values.values().all(|v| v == REDACTED));
+        assert_eq!(out[1], Object::ConfigMap(config));
+    }
 }
