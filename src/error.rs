@@ -12,6 +12,9 @@ pub enum Failure {
     /// A wait timed out; objects were written. Exit 3.
     #[error("{0}")]
     TimedOut(String),
+    /// Ctrl-C; the message says what was left. Exit 130, as shells report SIGINT.
+    #[error("{0}")]
+    Interrupted(String),
     /// Already reported to the user (a checklist with failures); exit with this code.
     #[error("")]
     Reported(u8),
@@ -23,6 +26,7 @@ impl Failure {
             Failure::Usage(_) => 2,
             Failure::Failed(_) => 1,
             Failure::TimedOut(_) => 3,
+            Failure::Interrupted(_) => 130,
             Failure::Reported(code) => *code,
         }
     }

@@ -11,7 +11,7 @@ use crate::core::pki::{self, KeyAlgorithm};
 use crate::core::spec::{self, CreateOptions, Resolved};
 use crate::core::{cluster, duration, plan};
 use crate::error::Failure;
-use crate::mothership::{self, wait, write};
+use crate::mothership::{self, interrupt, wait, write};
 use crate::ui::{OutputFormat, Ui};
 
 #[derive(Debug, Args)]
@@ -260,6 +260,10 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
         return print_objects(&objects, format.unwrap_or(OutputFormat::Yaml), ui);
     }
     let conn = global.connect(ui).await?;
+    interrupt::listen(format!(
+        "`k0smotron delete {}` removes what was written",
+        resolved.name
+    ));
     let opts = write::WriteOptions {
         keep_on_failure: args.keep_on_failure,
         create_namespace: args.create_namespace,
@@ -293,15 +297,14 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
             namespace: resolved.namespace.clone(),
             ..conn
         };
-        match wait::until_ready(
-            &conn,
-            &resolved.name,
-            resolved.replicas,
-            args.timeout,
-            &step,
-        )
-        .await
-        {
+        let waited = tokio::select! {
+            waited = wait::until_ready(&conn, &resolved.name, resolved.replicas, args.timeout, &step) => waited,
+            () = interrupt::pressed() => Err(Failure::Interrupted(format!(
+                "interrupted (Ctrl-C) while waiting: control plane {n} is written and keeps starting; `k0smotron wait {n}` waits again, `k0smotron delete {n}` removes it",
+                n = resolved.name
+            ))),
+        };
+        match waited {
             Ok(()) => step.done("ready"),
             Err(e) => {
                 step.failed("");

@@ -4,6 +4,7 @@
 pub mod delete;
 pub mod error;
 pub mod exec;
+pub mod interrupt;
 pub mod inventory;
 pub mod kubeconfig;
 pub mod patch;

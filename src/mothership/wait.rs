@@ -65,7 +65,12 @@ pub async fn until_ready(
             pvc_api.list(&ours),
             event_api.list(&warnings)
         );
-        let sts = sts.map_err(|e| Failure::Failed(conn.translate(e).to_string()))?;
+        let sts = sts.map_err(|e| match e {
+            kube::Error::Api(s) if s.code == 404 => Failure::Failed(format!(
+                "control plane {name} was deleted while waiting for it (StatefulSet/{sts_name} is gone)"
+            )),
+            e => Failure::Failed(conn.translate(e).to_string()),
+        })?;
         let ready = sts
             .status
             .as_ref()
@@ -196,10 +201,21 @@ pub async fn remaining(
     name: &str,
     claims: bool,
 ) -> Result<Vec<String>, Failure> {
+    remaining_of(conn, name, claims, None).await
+}
+
+/// The same, listing only the kinds (plurals) in `only` when given.
+async fn remaining_of(
+    conn: &Connection,
+    name: &str,
+    claims: bool,
+    only: Option<&HashSet<String>>,
+) -> Result<Vec<String>, Failure> {
     let lp = ListParams::default().labels(&naming::selector(name));
     let kinds: Vec<_> = kinds(conn)
         .into_iter()
         .filter(|(plural, _)| claims || *plural != "persistentvolumeclaims")
+        .filter(|(plural, _)| only.is_none_or(|o| o.contains(*plural)))
         .collect();
     let lists = futures::future::join_all(kinds.iter().map(|(_, api)| api.list(&lp))).await;
     let mut left = Vec::new();
@@ -212,6 +228,8 @@ pub async fn remaining(
 }
 
 /// Wait until nothing of control plane `name` is left (claims too unless `keep_claims`).
+/// Each poll lists only the kinds that still had objects; when those are empty, one last
+/// look at every kind (the StatefulSet controller can still make a claim late).
 pub async fn until_deleted(
     conn: &Connection,
     name: &str,
@@ -220,11 +238,20 @@ pub async fn until_deleted(
     step: &Step,
 ) -> Result<(), Failure> {
     let start = Instant::now();
+    let mut only: Option<HashSet<String>> = None;
     loop {
-        let left = remaining(conn, name, !keep_claims).await?;
+        let left = remaining_of(conn, name, !keep_claims, only.as_ref()).await?;
         if left.is_empty() {
-            return Ok(());
+            if only.take().is_none() {
+                return Ok(());
+            }
+            continue;
         }
+        only = Some(
+            left.iter()
+                .filter_map(|o| o.split_once('/').map(|(plural, _)| plural.to_string()))
+                .collect(),
+        );
         if start.elapsed() >= timeout {
             return Err(Failure::TimedOut(format!(
                 "timed out after {} waiting for {name} to be deleted; left: {}",

@@ -1,6 +1,7 @@
 //! What the mothership allocated for the Service (ports, cluster IPs, a load-balancer
 //! address), turned into the endpoint everything else is configured with.
 
+use super::WRITING;
 use std::time::{Duration, Instant};
 
 use k8s_openapi::api::core::v1::Service;
@@ -100,6 +101,7 @@ pub async fn wait_for_load_balancer(
             "waiting for a load-balancer address ({}s)",
             start.elapsed().as_secs()
         ));
+        crate::mothership::interrupt::checkpoint(WRITING)?;
         tokio::time::sleep(Duration::from_millis(500).min(timeout)).await;
     }
 }

@@ -31,7 +31,11 @@ use crate::core::spec::{Resolved, ServiceType};
 use crate::error::Failure;
 use crate::ui::Ui;
 
+use super::interrupt::checkpoint;
 use super::patch::FIELD_MANAGER;
+
+/// What an interrupted create was doing, for the message.
+const WRITING: &str = "while writing the control plane";
 
 pub struct WriteOptions {
     pub keep_on_failure: bool,
@@ -175,10 +179,23 @@ pub async fn write(run: &Run<'_>, pki: Keys) -> Result<Written, Failure> {
         targets(r).len(),
         r.namespace
     ));
+    checkpoint("before writing anything; nothing was written")?;
     let mut ledger = Ledger::default();
     let result = write_waves(run, pki, facts, &mut ledger).await;
     match result {
         Ok(w) => Ok(w),
+        Err(Failure::Interrupted(doing)) if !opts.keep_on_failure => {
+            let left = rollback(conn, r, &ledger, ui).await;
+            Err(Failure::Interrupted(if left.is_empty() {
+                format!("{doing}; everything this run wrote was removed")
+            } else {
+                format!(
+                    "{doing}; could not remove {} (`k0smotron delete {}` removes what is left)",
+                    left.join(", "),
+                    r.name
+                )
+            }))
+        }
         Err(e) => {
             if opts.keep_on_failure {
                 let kept: Vec<String> = ledger
@@ -213,6 +230,7 @@ async fn write_waves(
 ) -> Result<Written, Failure> {
     if !facts.namespace_exists {
         create_namespace(run, ledger).await?;
+        checkpoint(WRITING)?;
     }
     let step = run.ui.step("Exposing the control plane");
     let (record_uid, service) = match record_and_service(run, &facts, ledger).await {
@@ -222,6 +240,10 @@ async fn write_waves(
             return Err(e);
         }
     };
+    if let Err(e) = checkpoint(WRITING) {
+        step.failed("interrupted");
+        return Err(e);
+    }
     let r = run.resolved;
     let service = if r.service_type == ServiceType::LoadBalancer && r.external_address.is_none() {
         wait_for_load_balancer(run.conn, r, &step, run.opts.lb_timeout).await?
@@ -246,7 +268,9 @@ async fn write_waves(
     let names = Names::new(&r.name);
     let owner = plan::owner_reference(&names.record(), &record_uid);
     let rest = plan::rest(r, &exposure, &pki, &admin, Some(&owner));
+    checkpoint(WRITING)?;
     configuration(run, &exposure, &owner, &rest, ledger).await?;
+    checkpoint(WRITING)?;
     statefulsets(run, &rest, ledger).await?;
     Ok(Written { exposure, warnings })
 }
@@ -301,11 +325,23 @@ async fn record_and_service(
     let service = plan::service(r, None, None);
     let params = pp();
     let (cm_api, svc_api) = (typed::<ConfigMap>(conn, ns), typed::<Service>(conn, ns));
-    let (rec, svc) = tokio::join!(
+    let (rec, mut svc) = tokio::join!(
         cm_api.create(&params, &record),
         svc_api.create(&params, &service)
     );
     let service_name = names.service(r.service_type.as_str());
+    // The record is the lock between two runs creating the same name at once: the one
+    // whose record was written wins, and the other removes its Service when it sees it
+    // lost, so the winner asks again for a moment rather than both failing.
+    if rec.is_ok() {
+        let until = std::time::Instant::now() + Duration::from_secs(5);
+        while matches!(&svc, Err(kube::Error::Api(s)) if s.code == 409)
+            && std::time::Instant::now() < until
+        {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            svc = svc_api.create(&params, &service).await;
+        }
+    }
     if let Ok(c) = &rec {
         ledger.0.push((
             Kind::ConfigMap,

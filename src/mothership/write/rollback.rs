@@ -10,10 +10,11 @@ use crate::core::spec::Resolved;
 use crate::mothership::Connection;
 use crate::ui::Ui;
 
-/// Remove what this run wrote, newest first, and any claims its StatefulSets made.
-pub async fn rollback(conn: &Connection, r: &Resolved, ledger: &Ledger, ui: &Ui) {
+/// Remove what this run wrote, newest first, and any claims its StatefulSets made; what
+/// could not be removed.
+pub async fn rollback(conn: &Connection, r: &Resolved, ledger: &Ledger, ui: &Ui) -> Vec<String> {
     if ledger.0.is_empty() {
-        return;
+        return Vec::new();
     }
     let step = ui.step("Removing what this run wrote");
     let ns = r.namespace.as_str();
@@ -51,15 +52,22 @@ pub async fn rollback(conn: &Connection, r: &Resolved, ledger: &Ledger, ui: &Ui)
         // before the sets are gone.
         let api = super::Kind::StatefulSet.api(conn, ns);
         let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while std::time::Instant::now() < until {
-            let mut present = false;
+        let mut terminating = Vec::new();
+        loop {
+            terminating.clear();
             for name in &sets {
-                present |= matches!(api.get_opt(name).await, Ok(Some(_)));
+                if matches!(api.get_opt(name).await, Ok(Some(_))) {
+                    terminating.push(name.to_string());
+                }
             }
-            if !present {
+            if terminating.is_empty() || std::time::Instant::now() >= until {
                 break;
             }
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        // Deleted, but the garbage collector has not removed their pods yet.
+        for name in terminating {
+            left.push(format!("StatefulSet/{name} (still terminating after 30 s)"));
         }
         // Then the claims, and any pod the StatefulSet controller still made.
         if let Err(e) = crate::mothership::delete::sweep_claims_and_pods(conn, &r.name, until).await
@@ -76,4 +84,5 @@ pub async fn rollback(conn: &Connection, r: &Resolved, ledger: &Ledger, ui: &Ui)
     } else {
         step.failed(&format!("could not remove: {}", left.join(", ")));
     }
+    left
 }
