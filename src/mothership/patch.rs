@@ -7,12 +7,12 @@ use kube::api::{Api, Patch, PatchParams};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::Connection;
-use crate::error::Failure;
+use super::{Connection, MothershipError};
 
 /// The field manager of every write.
 pub const FIELD_MANAGER: &str = "k0smotron";
 
+#[derive(Debug, Clone, Copy)]
 pub enum Kind {
     /// JSON merge patch: maps merge, lists are replaced.
     Merge,
@@ -27,7 +27,7 @@ pub async fn guarded<K>(
     read: &ObjectMeta,
     mut body: Value,
     kind: Kind,
-) -> Result<(), Failure>
+) -> Result<(), MothershipError>
 where
     K: Clone + DeserializeOwned + std::fmt::Debug,
 {
@@ -42,5 +42,5 @@ where
         Kind::Merge => api.patch(&name, &params, &Patch::Merge(&body)).await,
         Kind::Strategic => api.patch(&name, &params, &Patch::Strategic(&body)).await,
     };
-    result.map(|_| ()).map_err(|e| conn.translate(e).into())
+    result.map(|_| ()).map_err(|e| conn.translate(e))
 }

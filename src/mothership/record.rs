@@ -66,7 +66,9 @@ pub async fn set_paused(
     let value = counts.map(|(c, e)| format!("{c}/{e}"));
     let api: Api<ConfigMap> = Api::namespaced(conn.client.clone(), &conn.namespace);
     let body = serde_json::json!({"data": {PAUSED_KEY: value}});
-    super::patch::guarded(conn, &api, &cm.metadata, body, super::patch::Kind::Merge).await
+    super::patch::guarded(conn, &api, &cm.metadata, body, super::patch::Kind::Merge)
+        .await
+        .map_err(Failure::from)
 }
 
 /// The name given, or the only control plane of the namespace (none or several: exit 2,
@@ -260,6 +262,7 @@ pub async fn replace_kubeconfig_secret(
         super::patch::Kind::Merge,
     )
     .await
+    .map_err(Failure::from)
 }
 
 /// Write `replicas` into the record's Cluster document.
@@ -289,5 +292,7 @@ pub async fn update_spec(
     let text = serde_saphyr::to_string(&doc).map_err(|e| Failure::Failed(e.to_string()))?;
     let api: Api<ConfigMap> = Api::namespaced(conn.client.clone(), &conn.namespace);
     let body = serde_json::json!({"data": {"cluster.yaml": text}});
-    super::patch::guarded(conn, &api, &cm.metadata, body, super::patch::Kind::Merge).await
+    super::patch::guarded(conn, &api, &cm.metadata, body, super::patch::Kind::Merge)
+        .await
+        .map_err(Failure::from)
 }

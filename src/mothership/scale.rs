@@ -7,7 +7,7 @@ use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, ListParams};
 
-use super::Connection;
+use super::{Connection, MothershipError};
 use crate::core::naming::{self, Names};
 use crate::error::Failure;
 use crate::ui::Step;
@@ -38,24 +38,49 @@ fn missing(name: &str, sts: &str) -> Failure {
     ))
 }
 
-/// Patch `current` (StatefulSet as just read) with `body`, guarded by what was read.
-async fn patch(
+/// Tries at a guarded StatefulSet patch: the StatefulSet controller writes the status now and
+/// then, which moves the resourceVersion the patch carries.
+const CONFLICT_ATTEMPTS: u32 = 5;
+
+/// Read StatefulSet `sts` of control plane `name` and patch it with what `change` makes of
+/// it (`None`: nothing to change), guarded by what was read. A 409 means it changed since:
+/// read it again and decide again. `Ok(false)`: nothing was changed.
+async fn read_and_patch(
     conn: &Connection,
-    current: &StatefulSet,
-    body: serde_json::Value,
+    name: &str,
+    sts: &str,
     kind: super::patch::Kind,
-) -> Result<(), Failure> {
+    change: impl Fn(Option<&StatefulSet>) -> Result<Option<serde_json::Value>, Failure>,
+) -> Result<bool, Failure> {
     let api: Api<StatefulSet> = Api::namespaced(conn.client.clone(), &conn.namespace);
-    super::patch::guarded(conn, &api, &current.metadata, body, kind).await
+    let mut attempt = 1;
+    loop {
+        let current = get(conn, name, sts).await?;
+        let Some(body) = change(current.as_ref())? else {
+            return Ok(false);
+        };
+        let read = &current
+            .expect("a change needs something to change")
+            .metadata;
+        match super::patch::guarded(conn, &api, read, body, kind).await {
+            Ok(()) => return Ok(true),
+            Err(MothershipError::Api { code: 409, .. }) if attempt < CONFLICT_ATTEMPTS => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 /// Set the replicas of StatefulSet `sts` of control plane `name`, if it exists and is ours.
 pub async fn set(conn: &Connection, name: &str, sts: &str, replicas: i32) -> Result<(), Failure> {
-    let Some(current) = get(conn, name, sts).await? else {
-        return Ok(());
-    };
     let body = serde_json::json!({"spec": {"replicas": replicas}});
-    patch(conn, &current, body, super::patch::Kind::Merge).await
+    read_and_patch(conn, name, sts, super::patch::Kind::Merge, |current| {
+        Ok(current.map(|_| body.clone()))
+    })
+    .await
+    .map(drop)
 }
 
 /// Wait until no pod of control plane `name` is left.
@@ -89,16 +114,18 @@ pub async fn until_no_pods(
 /// (one strategic patch; existing members ignore the initial cluster once they have data).
 pub async fn set_etcd_members(conn: &Connection, name: &str, members: i32) -> Result<(), Failure> {
     let sts = Names::new(name).etcd();
-    let current = get(conn, name, &sts)
-        .await?
-        .ok_or_else(|| missing(name, &sts))?;
     let body = serde_json::json!({
         "spec": {"replicas": members, "template": {"spec": {"containers": [{
             "name": "etcd",
             "env": [{"name": "ETCD_INITIAL_CLUSTER", "value": crate::core::plan::etcd::initial_cluster(&sts, members)}],
         }]}}},
     });
-    patch(conn, &current, body, super::patch::Kind::Strategic).await
+    read_and_patch(conn, name, &sts, super::patch::Kind::Strategic, |current| {
+        current.ok_or_else(|| missing(name, &sts))?;
+        Ok(Some(body.clone()))
+    })
+    .await
+    .map(drop)
 }
 
 /// Wait until `want` pods of StatefulSet `sts` are Ready.
@@ -142,24 +169,21 @@ pub async fn set_image(
     (container, init): (&str, &str),
     image: &str,
 ) -> Result<bool, Failure> {
-    let current = get(conn, name, sts)
-        .await?
-        .ok_or_else(|| missing(name, sts))?;
-    let pod = current.spec.as_ref().and_then(|s| s.template.spec.as_ref());
-    let now = pod
-        .and_then(|p| p.containers.iter().find(|c| c.name == container))
-        .and_then(|c| c.image.clone());
-    if now.as_deref() == Some(image) {
-        return Ok(false);
-    }
     let body = serde_json::json!({
         "spec": {"template": {"spec": {
             "containers": [{"name": container, "image": image}],
             "initContainers": [{"name": init, "image": image}],
         }}},
     });
-    patch(conn, &current, body, super::patch::Kind::Strategic).await?;
-    Ok(true)
+    read_and_patch(conn, name, sts, super::patch::Kind::Strategic, |current| {
+        let current = current.ok_or_else(|| missing(name, sts))?;
+        let pod = current.spec.as_ref().and_then(|s| s.template.spec.as_ref());
+        let now = pod
+            .and_then(|p| p.containers.iter().find(|c| c.name == container))
+            .and_then(|c| c.image.as_deref());
+        Ok((now != Some(image)).then(|| body.clone()))
+    })
+    .await
 }
 
 /// Wait until StatefulSet `sts` has rolled every pod to its current template and they are
