@@ -155,10 +155,31 @@ async fn dispatch(cli: Cli, ui: Ui) -> Result<(), Failure> {
     }
 }
 
+/// How help and usage name the command: `kubectl k0smotron` when run as the kubectl plugin
+/// (`kubectl-k0smotron` on PATH), else `k0smotron`.
+pub fn display_name(argv0: &std::ffi::OsStr) -> &'static str {
+    let file = std::path::Path::new(argv0)
+        .file_name()
+        .and_then(|f| f.to_str())
+        .unwrap_or_default();
+    if file.trim_end_matches(".exe") == "kubectl-k0smotron" {
+        "kubectl k0smotron"
+    } else {
+        "k0smotron"
+    }
+}
+
+fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Cli {
+    let mut args = args.into_iter().peekable();
+    let name = args.peek().map(|a| display_name(a)).unwrap_or("k0smotron");
+    let matches = command().bin_name(name).get_matches_from(args);
+    <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
 /// Parse arguments, run the command, and turn the outcome into an exit code.
 pub fn main() -> ExitCode {
     // clap exits 2 on usage errors by itself.
-    let cli = Cli::parse();
+    let cli = parse(std::env::args_os());
     let ui = Ui::new(cli.global.no_color, cli.global.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
