@@ -264,6 +264,16 @@ impl Mothership {
         self.proxy().shared.knobs().log.clone()
     }
 
+    /// The instant the request log's milliseconds count from (`start_ms`, `end_ms`).
+    pub fn request_clock(&self) -> std::time::Instant {
+        *self
+            .proxy()
+            .shared
+            .knobs()
+            .started
+            .get_or_insert_with(std::time::Instant::now)
+    }
+
     pub fn reset_requests(&self) {
         self.proxy().shared.knobs().log.requests.clear();
     }
@@ -332,6 +342,18 @@ impl Mothership {
             }
         }
         out
+    }
+
+    /// Delete every object of the namespace labelled `key=value` (of the kinds k0smotron
+    /// writes, and pods and claims), one collection delete per kind, without waiting.
+    pub fn delete_labelled(&self, key: &str, value: &str) {
+        for plural in util::NAMESPACED {
+            let (ar, _) = util::resource(plural);
+            let api: Api<DynamicObject> = Api::namespaced_with(self.admin(), &self.namespace, &ar);
+            let lp = ListParams::default().labels(&format!("{key}={value}"));
+            self.block_on(api.delete_collection(&kube::api::DeleteParams::background(), &lp))
+                .unwrap_or_else(|e| panic!("deleting {plural} -l {key}={value}: {e}"));
+        }
     }
 
     /// Create an object of `plural` in the test's namespace (a foreign object, for tests).
