@@ -96,3 +96,42 @@ pub fn create(env: &Env, name: &str, extra: &[&str]) {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// `k0smotron ARGS` against the test's mothership, started in the background (stdout and
+/// stderr piped), with the same environment as [`Env::cmd`].
+pub fn spawn(env: &Env, args: &[&str]) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_k0smotron"))
+        .arg("--kubeconfig")
+        .arg(&env.kubeconfig)
+        .args(args)
+        .env("HOME", env.dir.path())
+        .env_remove("KUBECONFIG")
+        .env_remove("KUBERNETES_SERVICE_HOST")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Send SIGINT (Ctrl-C) to a child.
+pub fn interrupt(child: &std::process::Child) {
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Poll `ready` every 50 ms for up to `secs` seconds.
+pub fn eventually(secs: u64, what: &str, mut ready: impl FnMut() -> bool) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while !ready() {
+        assert!(
+            std::time::Instant::now() < until,
+            "{what}: not within {secs} s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}

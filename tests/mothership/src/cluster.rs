@@ -203,6 +203,9 @@ impl Cluster {
                 ),
                 &format!("--root-ca-file={}", d.join("ca.crt").display()),
                 "--concurrent-statefulset-syncs=10",
+                // kwok renews node leases; on two busy cores it can be late, and a node
+                // marked NotReady takes its pods' readiness with it for good.
+                "--node-monitor-grace-period=1h",
             ]),
         )?;
         cluster.run(

@@ -57,6 +57,18 @@ impl Fault {
         }
     }
 
+    /// Fail the `nth` request of any kind, whatever its method and path.
+    pub fn nth_request(nth: u32, action: FaultAction) -> Self {
+        Fault {
+            method: None,
+            path: "*".to_string(),
+            nth,
+            times: 1,
+            action,
+            seen: 0,
+        }
+    }
+
     pub fn retry_after(mut self, secs: u64) -> Self {
         if let FaultAction::Status { retry_after, .. } = &mut self.action {
             *retry_after = Some(secs);
