@@ -164,7 +164,7 @@ _k0smotron() {
 
     case "${cmd}" in
         k0smotron)
-            opts="-n -o -v -h -V --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help --version create delete doctor list export kubeconfig pause resume scale status join-token token upgrade wait version completion help"
+            opts="-n -o -v -q -h -V --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help --version create delete doctor list export kubeconfig pause resume scale status join-token token upgrade wait version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -206,7 +206,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__completion)
-            opts="-n -o -v -h --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help bash elvish fish powershell zsh"
+            opts="-n -o -v -q -h --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -248,7 +248,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__create)
-            opts="-f -n -o -v -h --filename --version --image --replicas --service-type --api-port --konnectivity-port --external-address --san --storage --datasource --datasource-secret --etcd-size --persistence --persistence-size --storage-class --host-path --k0s-config --controller-flag --manifests --cpu --memory --label --annotation --create-namespace --key-algorithm --dry-run --show-secrets --no-wait --timeout --lb-timeout --ttl --keep-on-failure --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            opts="-f -n -o -v -q -h --filename --version --image --replicas --service-type --api-port --konnectivity-port --external-address --san --storage --datasource --datasource-secret --etcd-size --persistence --persistence-size --storage-class --host-path --k0s-config --controller-flag --manifests --cpu --memory --label --annotation --create-namespace --key-algorithm --dry-run --show-secrets --no-wait --timeout --lb-timeout --ttl --keep-on-failure --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -406,7 +406,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__delete)
-            opts="-A -y -n -o -v -h --all --expired --all-namespaces --dry-run --yes --keep-data --ignore-not-found --wait --timeout --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            opts="-A -y -n -o -v -q -h --all --expired --all-namespaces --dry-run --yes --keep-data --ignore-not-found --wait --timeout --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -456,7 +456,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__doctor)
-            opts="-n -o -v -h --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            opts="-n -o -v -q -h --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -498,7 +498,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__export)
-            opts="-n -o -v -h --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            opts="-n -o -v -q -h --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -834,7 +834,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__join__subcmd__token)
-            opts="-n -o -v -h --role --expiry --timeout --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help worker controller list invalidate help"
+            opts="-n -o -v -q -h --role --expiry --timeout --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help worker controller list invalidate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -888,7 +888,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__join__subcmd__token__subcmd__controller)
-            opts="-n -o -v -h --expiry --timeout --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            opts="-n -o -v -q -h --expiry --timeout --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1022,7 +1022,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__join__subcmd__token__subcmd__invalidate)
-            opts="-n -o -v -h --ignore-not-found --timeout --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            opts="-n -o -v -q -h --ignore-not-found --timeout --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1068,7 +1068,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__join__subcmd__token__subcmd__list)
-            opts="-n -o -v -h --timeout --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            opts="-n -o -v -q -h --timeout --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1114,7 +1114,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__join__subcmd__token__subcmd__worker)
-            opts="-n -o -v -h --expiry --timeout --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            opts="-n -o -v -q -h --expiry --timeout --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1164,7 +1164,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__kubeconfig)
-            opts="-n -o -v -h --server --user --group --expiry --context-name --merge --switch-context --refresh-secret --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            opts="-n -o -v -q -h --server --user --group --expiry --context-name --merge --switch-context --refresh-secret --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1226,7 +1226,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__list)
-            opts="-A -n -o -v -h --all-namespaces --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            opts="-A -n -o -v -q -h --all-namespaces --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1268,7 +1268,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__pause)
-            opts="-n -o -v -h --force --no-wait --timeout --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            opts="-n -o -v -q -h --force --no-wait --timeout --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1314,7 +1314,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__resume)
-            opts="-n -o -v -h --no-wait --timeout --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            opts="-n -o -v -q -h --no-wait --timeout --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1360,7 +1360,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__scale)
-            opts="-n -o -v -h --replicas --no-wait --timeout --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            opts="-n -o -v -q -h --replicas --no-wait --timeout --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1410,7 +1410,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__status)
-            opts="-n -o -v -h --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            opts="-n -o -v -q -h --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1452,7 +1452,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__upgrade)
-            opts="-n -o -v -h --version --image --etcd-version --force --no-wait --timeout --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            opts="-n -o -v -q -h --version --image --etcd-version --force --no-wait --timeout --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1510,7 +1510,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__version)
-            opts="-n -o -v -h --client --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            opts="-n -o -v -q -h --client --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1552,7 +1552,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__wait)
-            opts="-n -o -v -h --for --timeout --kubeconfig --context --namespace --output --verbose --no-color --connect-timeout --help"
+            opts="-n -o -v -q -h --for --timeout --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

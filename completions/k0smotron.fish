@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_k0smotron_global_optspecs
-    string join \n kubeconfig= context= n/namespace= o/output= v/verbose no-color connect-timeout= h/help V/version
+    string join \n kubeconfig= context= n/namespace= o/output= v/verbose no-color q/quiet connect-timeout= h/help V/version
 end
 
 function __fish_k0smotron_needs_command
@@ -33,7 +33,8 @@ wide\t''
 name\t''"
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_needs_command" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_needs_command" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_needs_command" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -s V -l version -d 'Print version'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
@@ -96,7 +97,8 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l show-secr
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l no-wait -d 'Return once the objects are written'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l keep-on-failure -d 'Leave what was written in place when create fails'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l wait -d 'Wait until everything is gone (`--wait=false` returns once the deletes are issued)' -r -f -a "true\t''
 false\t''"
@@ -117,7 +119,8 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -s y -l yes 
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l keep-data -d 'Keep the volume claims (etcd data, controller data)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l ignore-not-found -d 'A control plane that does not exist is not an error'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
@@ -128,7 +131,8 @@ wide\t''
 name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
@@ -140,7 +144,8 @@ name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -s A -l all-namespaces -d 'Every namespace'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand list" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand export" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand export" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
@@ -151,7 +156,8 @@ wide\t''
 name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand export" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand export" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand export" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand export" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand export" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand export" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l server -d 'The API server URL to put in the kubeconfig [default: the recorded endpoint]' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l user -d 'The user (certificate CN) [default: admin]' -r
@@ -170,7 +176,8 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l merge
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l switch-context -d 'With --merge: also make it the current context'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l refresh-secret -d 'Renew the admin kubeconfig in Secret NAME-kubeconfig (Cluster API\'s convention) instead of printing'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand pause" -l timeout -d 'How long to wait' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand pause" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
@@ -184,7 +191,8 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand pause" -l connect-ti
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand pause" -l force -d 'Pause even when its only state is SQLite in an emptyDir (which is lost)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand pause" -l no-wait -d 'Return once the StatefulSets are scaled down'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand pause" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand pause" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand pause" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand pause" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand pause" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand resume" -l timeout -d 'How long to wait for the controllers to be Ready' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand resume" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
@@ -197,7 +205,8 @@ name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand resume" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand resume" -l no-wait -d 'Return once the StatefulSets are scaled up'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand resume" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand resume" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand resume" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand resume" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand resume" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand scale" -l replicas -d 'Controller replicas' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand scale" -l timeout -d 'How long to wait for each step' -r
@@ -211,7 +220,8 @@ name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand scale" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand scale" -l no-wait -d 'Return once the StatefulSets are changed (etcd still grows one member at a time)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand scale" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand scale" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand scale" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand scale" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand scale" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand status" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand status" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
@@ -222,7 +232,8 @@ wide\t''
 name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand status" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand status" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand status" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand status" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand status" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand status" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l role -d 'Which node the token joins' -r -f -a "worker\t''
 controller\t''"
@@ -237,7 +248,8 @@ wide\t''
 name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "worker" -d 'Print a token that joins a worker node'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "controller" -d 'Print a token that joins another controller (needs etcd or an external database)'
@@ -255,7 +267,8 @@ wide\t''
 name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l timeout -d 'How long to wait for a Ready controller pod' -r
@@ -268,7 +281,8 @@ wide\t''
 name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -l timeout -d 'How long to wait for a Ready controller pod' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
@@ -280,7 +294,8 @@ wide\t''
 name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l timeout -d 'How long to wait for a Ready controller pod' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
@@ -293,7 +308,8 @@ name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l ignore-not-found -d 'An ID k0s does not know is not an error'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "worker" -d 'Print a token that joins a worker node'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "controller" -d 'Print a token that joins another controller (needs etcd or an external database)'
@@ -313,7 +329,8 @@ wide\t''
 name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "worker" -d 'Print a token that joins a worker node'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "controller" -d 'Print a token that joins another controller (needs etcd or an external database)'
@@ -331,7 +348,8 @@ wide\t''
 name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -l timeout -d 'How long to wait for a Ready controller pod' -r
@@ -344,7 +362,8 @@ wide\t''
 name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from list" -l timeout -d 'How long to wait for a Ready controller pod' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
@@ -356,7 +375,8 @@ wide\t''
 name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from list" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from list" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from list" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from invalidate" -l timeout -d 'How long to wait for a Ready controller pod' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from invalidate" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
@@ -369,7 +389,8 @@ name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from invalidate" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from invalidate" -l ignore-not-found -d 'An ID k0s does not know is not an error'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from invalidate" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from invalidate" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from invalidate" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from invalidate" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from invalidate" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "worker" -d 'Print a token that joins a worker node'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "controller" -d 'Print a token that joins another controller (needs etcd or an external database)'
@@ -391,7 +412,8 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand upgrade" -l connect-
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand upgrade" -l force -d 'Allow a downgrade or a jump of more than one minor version'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand upgrade" -l no-wait -d 'Return once the StatefulSets are changed'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand upgrade" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand upgrade" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand upgrade" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand upgrade" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand upgrade" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand wait" -l for -d 'What to wait for' -r -f -a "ready\t''
 deleted\t''"
@@ -405,7 +427,8 @@ wide\t''
 name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand wait" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand wait" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand wait" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand wait" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand wait" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand wait" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
@@ -417,7 +440,8 @@ name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -l client -d 'Do not contact the mothership'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand version" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
@@ -428,7 +452,8 @@ wide\t''
 name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "delete" -d 'Delete control planes and everything they own'

@@ -38,3 +38,49 @@ fn committed_completions_are_current() {
         );
     }
 }
+
+/// Dynamic completion (`source <(COMPLETE=bash k0smotron)`): names of control planes come
+/// from the mothership; fish's protocol is the simplest to drive (the words so far, the last
+/// being completed; one candidate per line).
+#[test]
+fn control_plane_names_come_from_the_mothership_within_a_second() {
+    let env = support::Env::new();
+    support::create(&env, "alpha", &["--no-wait"]);
+    support::create(&env, "beta", &["--no-wait"]);
+    let complete = |kubeconfig: &std::path::Path, words: &[&str]| {
+        let started = std::time::Instant::now();
+        let out = support::bare(env.dir.path())
+            .env("COMPLETE", "fish")
+            .env("KUBECONFIG", kubeconfig)
+            .arg("--")
+            .args(words)
+            .output()
+            .unwrap();
+        (out, started.elapsed())
+    };
+    let (out, _) = complete(&env.kubeconfig, &["k0smotron", "status", ""]);
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    let lines: Vec<String> = support::stdout(&out).lines().map(String::from).collect();
+    assert!(
+        lines.contains(&"alpha".to_string()) && lines.contains(&"beta".to_string()),
+        "{lines:?}"
+    );
+    let (out, _) = complete(&env.kubeconfig, &["k0smotron", "delete", "al"]);
+    assert_eq!(support::stdout(&out).trim(), "alpha");
+
+    // A mothership that does not answer: no names, nothing on stderr, within the budget.
+    let dead = env.dir.path().join("dead.kubeconfig");
+    let server = format!("https://127.0.0.1:{}", support::closed_port());
+    std::fs::write(
+        &dead,
+        mothership::kubeconfig_yaml(&server, &mothership::unrelated_ca_pem(), "x", "y"),
+    )
+    .unwrap();
+    let (out, took) = complete(&dead, &["k0smotron", "status", ""]);
+    assert!(out.status.success());
+    // Only what clap knows offline (the flags); no names, no error.
+    let text = support::stdout(&out);
+    assert!(text.lines().all(|l| l.starts_with("--")), "{text}");
+    assert_eq!(support::stderr(&out), "");
+    assert!(took < std::time::Duration::from_millis(1500), "{took:?}");
+}

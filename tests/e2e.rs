@@ -95,7 +95,14 @@ fn a_control_plane_on_a_real_cluster_from_create_to_delete() {
     let real = Real::new();
     real.ok(&["doctor"]);
 
-    real.ok(&["create", "e2e", "--service-type", "NodePort", "--timeout", "10m"]);
+    real.ok(&[
+        "create",
+        "e2e",
+        "--service-type",
+        "NodePort",
+        "--timeout",
+        "10m",
+    ]);
 
     // The kubeconfig reaches the child API server.
     let kc = real.home.path().join("e2e.kubeconfig");
@@ -107,7 +114,11 @@ fn a_control_plane_on_a_real_cluster_from_create_to_delete() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("namespace/kube-system"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("namespace/kube-system"),
+        "{}",
+        stdout(&out)
+    );
 
     // The join token decodes to a kubeconfig whose server answers.
     let token = real.ok(&["token", "worker", "e2e"]);

@@ -132,6 +132,13 @@ fn section(out: &mut String, cmd: &clap::Command, path: &str) {
         }
         let _ = writeln!(out);
     }
+    if let Some(after) = cmd.get_after_help() {
+        let text = after.to_string();
+        if let Some(examples) = text.strip_prefix("Examples:\n") {
+            let lines: Vec<&str> = examples.lines().map(str::trim).collect();
+            let _ = writeln!(out, "Examples:\n\n```\n{}\n```\n", lines.join("\n"));
+        }
+    }
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
         if sub.get_name() == "help" {
             continue;
@@ -313,9 +320,42 @@ fn check_synopsis(words: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// The examples each command's `--help` ends with.
+fn help_examples() -> Vec<(String, Vec<String>)> {
+    fn walk(cmd: &clap::Command, path: &str, out: &mut Vec<(String, Vec<String>)>) {
+        if let Some(after) = cmd.get_after_help() {
+            for line in after.to_string().lines().skip(1) {
+                out.push((format!("`{path} --help`"), words(line.trim())));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, &format!("{path} {}", sub.get_name()), out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&k0smotron::cli::command(), "k0smotron", &mut out);
+    out
+}
+
+#[test]
+fn every_command_has_examples() {
+    let cmd = k0smotron::cli::command();
+    let without: Vec<&str> = cmd
+        .get_subcommands()
+        .filter(|s| s.get_name() != "help")
+        .filter(|s| {
+            s.get_after_help()
+                .is_none_or(|h| !h.to_string().starts_with("Examples:"))
+        })
+        .map(|s| s.get_name())
+        .collect();
+    assert!(without.is_empty(), "no examples in --help: {without:?}");
+}
+
 #[test]
 fn every_command_line_in_the_docs_is_accepted() {
-    let lines = documented_lines();
+    let mut lines = documented_lines();
+    lines.extend(help_examples());
     assert!(lines.len() >= 30, "found only {} lines", lines.len());
     let mut refused = Vec::new();
     let mut synopses = 0;

@@ -15,7 +15,7 @@ use crate::ui::Ui;
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
     /// The control planes to delete (never guessed).
-    #[arg(required_unless_present_any = ["all", "expired"])]
+    #[arg(required_unless_present_any = ["all", "expired"], add = super::names::existing())]
     pub names: Vec<String>,
     /// Every control plane in the namespace (needs --yes).
     #[arg(long, conflicts_with_all = ["names", "expired"], requires = "yes")]

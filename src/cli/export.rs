@@ -12,6 +12,7 @@ use crate::ui::{OutputFormat, Ui};
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// The control plane (may be left out when the namespace has exactly one).
+    #[arg(add = super::names::existing())]
     pub name: Option<String>,
 }
 

@@ -16,6 +16,7 @@ use crate::ui::{OutputFormat, Ui};
 #[derive(Debug, Args)]
 pub struct KubeconfigArgs {
     /// The control plane (may be left out when the namespace has exactly one).
+    #[arg(add = super::names::existing())]
     pub name: Option<String>,
     /// The API server URL to put in the kubeconfig [default: the recorded endpoint].
     #[arg(long, value_name = "URL")]

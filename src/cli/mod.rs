@@ -8,6 +8,7 @@ mod doctor;
 mod export;
 mod kubeconfig;
 mod list;
+mod names;
 mod pause;
 mod scale;
 mod status;
@@ -58,9 +59,12 @@ pub struct Global {
     /// Print more about what is happening (on stderr).
     #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
-    /// No colours (also when NO_COLOR is set).
+    /// No colours and no spinners (also when NO_COLOR is set).
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// No progress: only data, warnings and errors.
+    #[arg(short = 'q', long, global = true)]
+    pub quiet: bool,
     /// How long to wait for a TCP connection to the mothership.
     #[arg(long, global = true, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
     pub connect_timeout: Duration,
@@ -103,35 +107,70 @@ impl Global {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write a k0s control plane to the mothership and wait until it serves.
+    #[command(
+        after_help = "Examples:\n  k0smotron create demo\n  k0smotron -n control-planes create ci-42 --no-wait --ttl 2h\n  k0smotron create edge --service-type LoadBalancer --replicas 3\n  k0smotron create demo --dry-run -o yaml"
+    )]
     Create(Box<create::CreateArgs>),
     /// Delete control planes and everything they own.
+    #[command(
+        after_help = "Examples:\n  k0smotron delete demo\n  k0smotron delete ci-42 --yes --ignore-not-found\n  k0smotron delete --expired -A --dry-run"
+    )]
     Delete(delete::DeleteArgs),
     /// Check that the mothership is reachable and that we may do everything k0smotron needs.
+    #[command(
+        after_help = "Examples:\n  k0smotron doctor\n  k0smotron --context prod -n control-planes doctor -o json"
+    )]
     Doctor(doctor::DoctorArgs),
     /// List control planes: version, readiness, status, endpoint, age.
+    #[command(
+        after_help = "Examples:\n  k0smotron list\n  k0smotron list -A -o wide\n  k0smotron list -o json"
+    )]
     List(list::ListArgs),
     /// Print a control plane as the k0smotron.io/v1beta2 Cluster document its record holds.
+    #[command(
+        after_help = "Examples:\n  k0smotron export demo > demo.yaml\n  k0smotron create -f demo.yaml"
+    )]
     Export(export::ExportArgs),
     /// Print a kubeconfig for a control plane, with a client certificate minted from its CA.
+    #[command(
+        after_help = "Examples:\n  k0smotron kubeconfig demo > demo.kubeconfig\n  k0smotron kubeconfig demo --merge --switch-context\n  k0smotron kubeconfig demo --user alice --group dev --expiry 24h"
+    )]
     Kubeconfig(kubeconfig::KubeconfigArgs),
     /// Scale a control plane and its etcd to zero, keeping its data.
+    #[command(after_help = "Examples:\n  k0smotron pause demo\n  k0smotron resume demo")]
     Pause(pause::PauseArgs),
     /// Return a paused control plane to its replica counts.
+    #[command(after_help = "Examples:\n  k0smotron resume demo")]
     Resume(pause::ResumeArgs),
     /// Change the number of controller replicas (and etcd members, which only grow).
+    #[command(after_help = "Examples:\n  k0smotron scale demo --replicas 3")]
     Scale(scale::ScaleArgs),
     /// Everything about one control plane, and a verdict (exit 0 only when Ready).
+    #[command(after_help = "Examples:\n  k0smotron status demo\n  k0smotron status demo -o json")]
     Status(status::StatusArgs),
     /// Print a k0s join token for a worker or controller, or list and invalidate tokens.
     #[command(name = "join-token", visible_alias = "token")]
+    #[command(
+        after_help = "Examples:\n  k0smotron token worker demo > demo.token\n  k0smotron token worker demo --expiry 2h\n  k0smotron token list demo\n  k0smotron token invalidate demo abcdef"
+    )]
     JoinToken(token::TokenArgs),
     /// Change the k0s version (one minor at a time) or the etcd version, rolling the pods.
+    #[command(
+        after_help = "Examples:\n  k0smotron upgrade demo --version v1.36.3+k0s.2\n  k0smotron upgrade demo --etcd-version v3.7.1"
+    )]
     Upgrade(upgrade::UpgradeArgs),
     /// Wait until a control plane is Ready (or deleted).
+    #[command(
+        after_help = "Examples:\n  k0smotron wait demo --timeout 10m\n  k0smotron wait demo --for deleted"
+    )]
     Wait(wait::WaitArgs),
     /// Print the client version and, when reachable, the mothership's.
+    #[command(after_help = "Examples:\n  k0smotron version\n  k0smotron version --client -o json")]
     Version(version::VersionArgs),
     /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  k0smotron completion bash > ~/.local/share/bash-completion/completions/k0smotron\n  k0smotron completion zsh > \"${fpath[1]}/_k0smotron\""
+    )]
     Completion(completion::CompletionArgs),
 }
 
@@ -178,9 +217,12 @@ fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Cli {
 
 /// Parse arguments, run the command, and turn the outcome into an exit code.
 pub fn main() -> ExitCode {
+    // COMPLETE=SHELL: a completion request from the shell (names from the mothership),
+    // answered and exited here.
+    clap_complete::CompleteEnv::with_factory(command).complete();
     // clap exits 2 on usage errors by itself.
     let cli = parse(std::env::args_os());
-    let ui = Ui::new(cli.global.no_color, cli.global.verbose);
+    let ui = Ui::new(cli.global.no_color, cli.global.verbose, cli.global.quiet);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -16,6 +16,7 @@ use crate::ui::Ui;
 #[derive(Debug, Args)]
 pub struct PauseArgs {
     /// The control plane.
+    #[arg(add = super::names::existing())]
     pub name: String,
     /// Pause even when its only state is SQLite in an emptyDir (which is lost).
     #[arg(long)]
@@ -31,6 +32,7 @@ pub struct PauseArgs {
 #[derive(Debug, Args)]
 pub struct ResumeArgs {
     /// The control plane.
+    #[arg(add = super::names::existing())]
     pub name: String,
     /// Return once the StatefulSets are scaled up.
     #[arg(long)]

@@ -16,6 +16,7 @@ use crate::ui::Ui;
 #[derive(Debug, Args)]
 pub struct ScaleArgs {
     /// The control plane.
+    #[arg(add = super::names::existing())]
     pub name: String,
     /// Controller replicas.
     #[arg(long, value_name = "N")]

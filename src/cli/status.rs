@@ -13,6 +13,7 @@ use crate::ui::{OutputFormat, Ui};
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// The control plane (may be left out when the namespace has exactly one).
+    #[arg(add = super::names::existing())]
     pub name: Option<String>,
 }
 

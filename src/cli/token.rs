@@ -19,6 +19,7 @@ pub struct TokenArgs {
     #[command(subcommand)]
     pub action: Option<Action>,
     /// The control plane (may be left out when the namespace has exactly one).
+    #[arg(add = super::names::existing())]
     pub name: Option<String>,
     /// Which node the token joins.
     #[arg(long, value_enum, default_value = "worker")]
@@ -46,6 +47,7 @@ pub struct CreateFlags {
 #[derive(Debug, Args)]
 pub struct CreateArgs {
     /// The control plane (may be left out when the namespace has exactly one).
+    #[arg(add = super::names::existing())]
     pub name: Option<String>,
     #[command(flatten)]
     pub flags: CreateFlags,
@@ -54,6 +56,7 @@ pub struct CreateArgs {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// The control plane (may be left out when the namespace has exactly one).
+    #[arg(add = super::names::existing())]
     pub name: Option<String>,
     /// How long to wait for a Ready controller pod.
     #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = super::parse_duration)]
@@ -63,6 +66,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct InvalidateArgs {
     /// The control plane.
+    #[arg(add = super::names::existing())]
     pub name: String,
     /// Token IDs (the part before the dot; `token list` shows them).
     #[arg(required = true, value_name = "ID")]

@@ -16,6 +16,7 @@ use crate::ui::Ui;
 #[derive(Debug, Args)]
 pub struct UpgradeArgs {
     /// The control plane.
+    #[arg(add = super::names::existing())]
     pub name: String,
     /// The k0s version to run, e.g. v1.36.4+k0s.0.
     #[arg(long, value_name = "VERSION")]

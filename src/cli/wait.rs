@@ -13,6 +13,7 @@ use crate::ui::Ui;
 #[derive(Debug, Args)]
 pub struct WaitArgs {
     /// The control plane.
+    #[arg(add = super::names::existing())]
     pub name: String,
     /// What to wait for.
     #[arg(long = "for", value_enum, default_value = "ready")]

@@ -49,8 +49,10 @@ impl OutputFormat {
 
 #[derive(Debug, Clone, Copy)]
 pub struct Ui {
+    /// Colour and spinners: stderr is a terminal, and neither `--no-color` nor `NO_COLOR`.
     color: bool,
     verbose: u8,
+    quiet: bool,
 }
 
 const GREEN: &str = "\x1b[32m";
@@ -60,11 +62,12 @@ const DIM: &str = "\x1b[2m";
 const RESET: &str = "\x1b[0m";
 
 impl Ui {
-    pub fn new(no_color: bool, verbose: u8) -> Self {
+    pub fn new(no_color: bool, verbose: u8, quiet: bool) -> Self {
         let env_off = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Ui {
             color: !no_color && !env_off && std::io::stderr().is_terminal(),
             verbose,
+            quiet,
         }
     }
 
@@ -78,6 +81,10 @@ impl Ui {
 
     /// One line of a checklist: ✓ passed, ✗ failed, ! warning, - skipped.
     pub fn check(&self, status: Status, message: &str) {
+        // --quiet keeps what needs attention.
+        if self.quiet && matches!(status, Status::Pass | Status::Skip) {
+            return;
+        }
         let mark = match status {
             Status::Pass => self.paint(GREEN, "✓"),
             Status::Fail => self.paint(RED, "✗"),
@@ -88,7 +95,9 @@ impl Ui {
     }
 
     pub fn note(&self, message: &str) {
-        eprintln!("{message}");
+        if !self.quiet {
+            eprintln!("{message}");
+        }
     }
 
     /// Shown with `-v`.
@@ -138,8 +147,14 @@ pub struct Step {
 
 impl Ui {
     pub fn step(&self, title: &str) -> Step {
-        let spinner = std::io::stderr().is_terminal().then(|| {
+        let spinner = (self.color && !self.quiet).then(|| {
             let pb = indicatif::ProgressBar::new_spinner();
+            // Long waits say how long they have been waiting.
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            {
+                pb.set_style(style);
+            }
             pb.set_message(title.to_string());
             pb.enable_steady_tick(std::time::Duration::from_millis(100));
             pb

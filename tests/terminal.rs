@@ -1,0 +1,81 @@
+//! What a person at a terminal sees: `script` gives the binary a pseudo-terminal. Colour and
+//! spinners only there, and only without `NO_COLOR`/`--no-color`; `--quiet` leaves data,
+//! warnings and errors.
+
+mod support;
+
+use support::*;
+
+/// `k0smotron ARGS` on a pseudo-terminal; everything it wrote, as the terminal got it.
+fn on_a_terminal(env: &Env, args: &str, no_color: bool) -> String {
+    let cmd = format!(
+        "{} --kubeconfig {} {args}",
+        env!("CARGO_BIN_EXE_k0smotron"),
+        env.kubeconfig.display()
+    );
+    let mut script = std::process::Command::new("script");
+    script
+        .args(["-qec", &cmd, "/dev/null"])
+        .env("HOME", env.dir.path())
+        .env("TERM", "xterm-256color")
+        .env_remove("NO_COLOR");
+    if no_color {
+        script.env("NO_COLOR", "1");
+    }
+    let out = script.output().unwrap();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn a_terminal_gets_colour_and_a_spinner_with_elapsed_time() {
+    let env = Env::with(|c| c.latency = std::time::Duration::from_millis(150));
+    let text = on_a_terminal(&env, "create spun --key-algorithm ecdsa-p256", false);
+    // The green ✓ of each finished step.
+    assert!(text.contains("\x1b[32m✓\x1b[0m Checking names"), "{text:?}");
+    // The spinner redraws its line (clear line) and says how long it has been going.
+    assert!(text.contains("\x1b[2K"), "{text:?}");
+    assert!(
+        text.contains("Waiting for 1 controller replica(s)") && text.contains("s)"),
+        "{text:?}"
+    );
+}
+
+#[test]
+fn no_color_means_no_escape_codes_even_on_a_terminal() {
+    let env = Env::new();
+    let text = on_a_terminal(&env, "create plain --key-algorithm ecdsa-p256", true);
+    assert!(!text.contains('\x1b'), "{text:?}");
+    assert!(text.contains("✓ Checking names"), "{text:?}");
+}
+
+#[test]
+fn quiet_leaves_only_data_and_what_needs_attention() {
+    let env = Env::new();
+    let out = run(
+        &env,
+        &[
+            "create",
+            "hushed",
+            "--key-algorithm",
+            "ecdsa-p256",
+            "--quiet",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Warnings stay (a claim waiting for its volume is one); steps and notes do not.
+    let err = stderr(&out);
+    assert!(err.lines().all(|l| l.starts_with("! ")), "{err}");
+    assert!(
+        !err.contains('✓') && !err.contains("Creating control plane"),
+        "{err}"
+    );
+    let out = run(&env, &["-q", "kubeconfig", "hushed"]);
+    assert!(
+        stdout(&out).contains("current-context:"),
+        "data still on stdout"
+    );
+    let out = run(&env, &["-q", "status", "nothere"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).starts_with("error: "), "{}", stderr(&out));
+}
