@@ -21,6 +21,16 @@ const INSTANCE: &str = "k0smotron.io/cluster";
 /// Cases run at once, each worker in a namespace and behind a proxy of its own.
 const WORKERS: usize = 4;
 
+/// One sweep at a time (each already runs `WORKERS` cases at once): a command's clean run
+/// is counted on a quiet machine, so its polls are not inflated by another sweep's load.
+static ONE_SWEEP_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn my_turn() -> std::sync::MutexGuard<'static, ()> {
+    ONE_SWEEP_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// The five ways one request fails.
 #[derive(Debug, Clone, Copy)]
 enum Injected {
@@ -270,6 +280,7 @@ fn count_once(args: impl Fn(&str) -> Vec<String>, setup: impl Fn(&Place, &str)) 
 
 #[test]
 fn create_rolls_back_or_succeeds_at_every_fault() {
+    let _turn = my_turn();
     let positions = count_once(
         |n| create_args(n).iter().map(|s| s.to_string()).collect(),
         |_, _| {},
@@ -305,6 +316,7 @@ fn create_rolls_back_or_succeeds_at_every_fault() {
 
 #[test]
 fn delete_finishes_when_run_again_after_any_fault() {
+    let _turn = my_turn();
     let setup = |place: &Place, name: &str| {
         let out = run(&place.env, &create_args(name));
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -375,6 +387,7 @@ fn controller_image(place: &Place, name: &str) -> String {
 /// that failed leaves the old or the new version in the record, and its rerun finishes it.
 #[test]
 fn upgrade_leaves_old_or_new_and_a_rerun_finishes() {
+    let _turn = my_turn();
     let version = |patch: usize| format!("v1.35.{patch}+k0s.0");
     let setup = |place: &Place, name: &str| {
         create(&place.env, name, &["--version", &version(0)]);
@@ -469,6 +482,7 @@ const KINE: [&str; 2] = ["--datasource", "postgres://k0s@db.example:5432/k0s"];
 /// Every request position of growing a control plane from one controller to three.
 #[test]
 fn scale_is_finished_by_running_it_again() {
+    let _turn = my_turn();
     let positions = count_once(
         |n| vec!["scale".into(), n.into(), "--replicas".into(), "3".into()],
         |place, name| create(&place.env, name, &KINE),
@@ -490,6 +504,7 @@ fn scale_is_finished_by_running_it_again() {
 /// half-done change could be left.
 #[test]
 fn etcd_growth_is_finished_by_running_it_again_after_any_failed_write() {
+    let _turn = my_turn();
     let place = Place::new();
     create(&place.env, "counted", &[]);
     place.env.ms.reset_requests();
@@ -522,6 +537,7 @@ fn etcd_growth_is_finished_by_running_it_again_after_any_failed_write() {
 
 #[test]
 fn token_worker_succeeds_or_says_why() {
+    let _turn = my_turn();
     let setup = |place: &Place, name: &str| create(&place.env, name, &[]);
     let positions = count_once(|n| vec!["token".into(), "worker".into(), n.into()], setup);
     sweep(
@@ -584,14 +600,14 @@ fn two_creates_of_one_name_at_once_one_wins_and_the_winner_is_intact() {
     }
 }
 
-#[test]
-fn delete_while_create_waits_ends_both_cleanly() {
-    let env = Env::with(|c| c.pods_ready = false);
-    let waiting = spawn(
-        &env,
+/// `create NAME` in the background, once it is waiting (both StatefulSets written); the
+/// pods of `env` never become Ready.
+fn create_and_wait_in_background(env: &Env, name: &str) -> std::process::Child {
+    let child = spawn(
+        env,
         &[
             "create",
-            "doomed",
+            name,
             "--key-algorithm",
             "ecdsa-p256",
             "--timeout",
@@ -600,10 +616,19 @@ fn delete_while_create_waits_ends_both_cleanly() {
     );
     eventually(20, "the StatefulSets", || {
         env.ms
-            .labelled(INSTANCE, "doomed")
+            .labelled(INSTANCE, name)
             .iter()
-            .any(|o| o == "StatefulSet/kmc-doomed")
+            .filter(|o| o.starts_with("StatefulSet/"))
+            .count()
+            == 2
     });
+    child
+}
+
+#[test]
+fn delete_while_create_waits_ends_both_cleanly() {
+    let env = Env::with(|c| c.pods_ready = false);
+    let waiting = create_and_wait_in_background(&env, "doomed");
     let out = run(&env, &["delete", "doomed", "--yes"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let started = std::time::Instant::now();
@@ -650,25 +675,7 @@ fn ctrl_c_while_writing_removes_what_was_written() {
 #[test]
 fn ctrl_c_while_waiting_leaves_the_control_plane_and_says_so() {
     let env = Env::with(|c| c.pods_ready = false);
-    let child = spawn(
-        &env,
-        &[
-            "create",
-            "left",
-            "--key-algorithm",
-            "ecdsa-p256",
-            "--timeout",
-            "60s",
-        ],
-    );
-    eventually(20, "the StatefulSets", || {
-        env.ms
-            .labelled(INSTANCE, "left")
-            .iter()
-            .filter(|o| o.starts_with("StatefulSet/"))
-            .count()
-            == 2
-    });
+    let child = create_and_wait_in_background(&env, "left");
     std::thread::sleep(std::time::Duration::from_millis(300));
     interrupt(&child);
     let out = child.wait_with_output().unwrap();
