@@ -81,9 +81,27 @@ pub fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// `k0smotron ARGS` against the test's mothership.
+/// `k0smotron ARGS` against the test's mothership. Whatever the command, stderr holds no
+/// private key and neither stream holds the mothership's bearer token.
 pub fn run(env: &Env, args: &[&str]) -> std::process::Output {
-    env.cmd().args(args).output().unwrap()
+    let out = env.cmd().args(args).output().unwrap();
+    assert_no_secrets(env, &out, &args.join(" "));
+    out
+}
+
+/// Key material only where the user asked for it (stdout of `kubeconfig`, `create --dry-run
+/// --show-secrets`), never on stderr; the mothership's token nowhere.
+pub fn assert_no_secrets(env: &Env, out: &std::process::Output, what: &str) {
+    let (o, e) = (stdout(out), stderr(out));
+    assert!(
+        !e.contains("PRIVATE KEY"),
+        "{what}: key material on stderr: {e}"
+    );
+    let token = env.ms.admin_token();
+    assert!(
+        !o.contains(token) && !e.contains(token),
+        "{what}: the mothership's bearer token in the output"
+    );
 }
 
 /// `k0smotron create NAME EXTRA...` with fast keys, which must succeed.
@@ -94,6 +112,7 @@ pub fn create(env: &Env, name: &str, extra: &[&str]) {
         .args(extra)
         .output()
         .unwrap();
+    assert_no_secrets(env, &out, &format!("create {name}"));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
