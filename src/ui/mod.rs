@@ -55,6 +55,19 @@ pub struct Ui {
     quiet: bool,
 }
 
+/// Spinners on screen now (steps can overlap: key generation runs beside the first reads).
+/// A line printed while one spins goes above it, or the spinner's frame stays behind.
+static SPINNING: std::sync::Mutex<Vec<indicatif::ProgressBar>> = std::sync::Mutex::new(Vec::new());
+
+/// Print a line on stderr, above any spinner.
+fn line(text: &str) {
+    let spinning = SPINNING.lock().map(|s| s.last().cloned()).unwrap_or(None);
+    match spinning {
+        Some(pb) => pb.suspend(|| eprintln!("{text}")),
+        None => eprintln!("{text}"),
+    }
+}
+
 const GREEN: &str = "\x1b[32m";
 const RED: &str = "\x1b[31m";
 const YELLOW: &str = "\x1b[33m";
@@ -91,24 +104,24 @@ impl Ui {
             Status::Warn => self.paint(YELLOW, "!"),
             Status::Skip => self.paint(DIM, "-"),
         };
-        eprintln!("{mark} {message}");
+        line(&format!("{mark} {message}"));
     }
 
     pub fn note(&self, message: &str) {
         if !self.quiet {
-            eprintln!("{message}");
+            line(message);
         }
     }
 
     /// Shown with `-v`.
     pub fn detail(&self, message: &str) {
         if self.verbose > 0 {
-            eprintln!("{}", self.paint(DIM, message));
+            line(&self.paint(DIM, message));
         }
     }
 
     pub fn error(&self, message: &str) {
-        eprintln!("{} {message}", self.paint(RED, "error:"));
+        line(&format!("{} {message}", self.paint(RED, "error:")));
     }
 
     /// Data for scripts: stdout only.
@@ -157,6 +170,9 @@ impl Ui {
             }
             pb.set_message(title.to_string());
             pb.enable_steady_tick(std::time::Duration::from_millis(100));
+            if let Ok(mut spinning) = SPINNING.lock() {
+                spinning.push(pb.clone());
+            }
             pb
         });
         Step {
@@ -187,6 +203,10 @@ impl Step {
     fn finish(self, status: Status, detail: &str) {
         if let Some(pb) = &self.spinner {
             pb.finish_and_clear();
+            // Clones share their state: this one now reads as finished in the list too.
+            if let Ok(mut spinning) = SPINNING.lock() {
+                spinning.retain(|other| !other.is_finished());
+            }
         }
         let secs = self.started.elapsed().as_secs_f64();
         let text = if detail.is_empty() {
@@ -207,10 +227,7 @@ impl Step {
 
     /// A note under the step, above its spinner (warnings while waiting).
     pub fn warn(&self, message: &str) {
-        match &self.spinner {
-            Some(pb) => pb.suspend(|| self.ui.check(Status::Warn, message)),
-            None => self.ui.check(Status::Warn, message),
-        }
+        self.ui.check(Status::Warn, message);
     }
 }
 
