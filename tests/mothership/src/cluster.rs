@@ -138,7 +138,7 @@ impl Cluster {
     pub async fn start(opts: &ClusterOptions, k0s_port: u16) -> anyhow::Result<Cluster> {
         let started = Instant::now();
         let bins = tokio::task::spawn_blocking(binaries::ensure).await??;
-        let dir = tempfile::Builder::new().prefix("mothership-").tempdir()?;
+        let dir = scratch_dir("mothership")?;
         let d = dir.path();
         let pki = tls::generate()?;
         let (sa_key, sa_pub) = tls::service_account_keys()?;
@@ -520,12 +520,34 @@ pub const CHILD_FILES: [&str; 11] = [
     "apiserver-etcd-client.key",
 ];
 
+/// A directory for one control plane's data, named `KIND-PID-…`. The control plane every
+/// test of a process shares lives in a static, which is never dropped, so its directory
+/// (etcd's data, hundreds of MB) outlives the process: each new one first removes those
+/// whose process is gone.
+fn scratch_dir(kind: &str) -> anyhow::Result<tempfile::TempDir> {
+    let tmp = std::env::temp_dir();
+    let prefix = format!("{kind}-");
+    for entry in std::fs::read_dir(&tmp)?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+    Ok(tempfile::Builder::new()
+        .prefix(&format!("{kind}-{}-", std::process::id()))
+        .tempdir_in(tmp)?)
+}
+
 /// Start it from the files [`CHILD_FILES`] in `pki`; returns once `/readyz` answers.
 pub fn start_child_apiserver(pki: &Path) -> anyhow::Result<ChildApiserver> {
     let bins = binaries::ensure()?;
-    let dir = tempfile::Builder::new()
-        .prefix("child-apiserver-")
-        .tempdir()?;
+    let dir = scratch_dir("child-apiserver")?;
     let f = |name: &str| pki.join(name).display().to_string();
     let (etcd_client, etcd_peer, api_port) = (free_port()?, free_port()?, free_port()?);
     let mut procs = Vec::new();
