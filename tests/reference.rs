@@ -250,9 +250,8 @@ fn words(line: &str) -> Vec<String> {
     out
 }
 
-/// Every `k0smotron …` command line in fenced code blocks of the README and docs/*.md, with
-/// where it is. Synopsis lines (with `[optional]` parts or `...`) are left out.
-fn documented_lines() -> Vec<(String, Vec<String>)> {
+/// README.md and docs/*.md.
+fn doc_files() -> Vec<PathBuf> {
     let mut files = vec![root().join("README.md")];
     for e in std::fs::read_dir(root().join("docs")).unwrap() {
         let p = e.unwrap().path();
@@ -260,6 +259,13 @@ fn documented_lines() -> Vec<(String, Vec<String>)> {
             files.push(p);
         }
     }
+    files
+}
+
+/// Every `k0smotron …` command line in fenced code blocks of the README and docs/*.md, with
+/// where it is. Synopsis lines (with `[optional]` parts or `...`) are left out.
+fn documented_lines() -> Vec<(String, Vec<String>)> {
+    let files = doc_files();
     let mut out = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
@@ -393,13 +399,7 @@ fn every_command_line_in_the_docs_is_accepted() {
 /// documentation, which users have.
 #[test]
 fn links_stay_inside_the_repository() {
-    let mut files = vec![root().join("README.md")];
-    for e in std::fs::read_dir(root().join("docs")).unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "md") {
-            files.push(p);
-        }
-    }
+    let files = doc_files();
     let mut bad = Vec::new();
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
