@@ -774,6 +774,10 @@ fn bad_input_exits_2_without_a_request() {
             "more than one replica needs --storage etcd",
         ),
         (&["x", "--api-port", "443"][..], "443 is not a node port"),
+        (
+            &["x", "--service-type", "LoadBalancer", "--api-port", "9443"][..],
+            "--api-port / spec.service.apiPort: 9443 is taken inside the controller pod by k0s's own API",
+        ),
         (&["x", "--version", "v1.36"][..], "--version / spec.version"),
         (&["x", "-o", "json"][..], "--output: only with --dry-run"),
         (

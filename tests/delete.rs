@@ -76,6 +76,51 @@ fn delete_removes_everything_and_leaves_foreign_objects() {
 }
 
 #[test]
+fn create_refuses_the_claims_that_delete_keep_data_left_until_they_go() {
+    let env = Env::new();
+    create(&env, "again", &["--no-wait"]);
+    let out = run(&env, &["delete", "again", "--keep-data"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    env.ms.reset_requests();
+    let out = run(
+        &env,
+        &[
+            "create",
+            "again",
+            "--no-wait",
+            "--key-algorithm",
+            "ecdsa-p256",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    for needle in [
+        "control plane again was deleted with --keep-data",
+        "etcd-data-kmc-again-etcd-0",
+        "new certificate authorities",
+        &format!("k0smotron -n {} delete again", env.ns()),
+    ] {
+        assert!(err.contains(needle), "{needle:?} not in {err}");
+    }
+    let writes = env
+        .ms
+        .requests()
+        .requests
+        .iter()
+        .filter(|r| r.verb != "get" && r.verb != "list" && r.verb != "watch")
+        .count();
+    assert_eq!(writes, 0, "nothing is written");
+    assert_eq!(
+        ours(&env, "again"),
+        vec!["PersistentVolumeClaim/etcd-data-kmc-again-etcd-0".to_string()]
+    );
+    // The way out the message names: the claims go, and the name is free again.
+    let out = run(&env, &["delete", "again"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    create(&env, "again", &["--no-wait"]);
+}
+
+#[test]
 fn keep_data_not_found_and_names_are_required() {
     let env = Env::new();
     create(&env, "kept", &[]);

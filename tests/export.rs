@@ -80,3 +80,53 @@ fn export_plans_the_same_objects_as_the_original() {
         assert_eq!(a, b, "{} differs", a["metadata"]["name"]);
     }
 }
+
+#[test]
+fn export_keeps_etcd_resources_the_claim_template_and_an_ipv6_address() {
+    let env = Env::new();
+    let doc = env.dir.path().join("claim.yaml");
+    std::fs::write(
+        &doc,
+        "apiVersion: k0smotron.io/v1beta2\nkind: Cluster\nmetadata: {name: kept}\nspec:\n  storage:\n    etcd:\n      resources: {requests: {cpu: 50m}}\n  persistence:\n    type: pvc\n    persistentVolumeClaim:\n      metadata: {labels: {backup: daily}, annotations: {note: kept}}\n      spec:\n        accessModes: [ReadWriteOncePod]\n        volumeMode: Filesystem\n        resources: {requests: {storage: 2Gi}}\n",
+    )
+    .unwrap();
+    let doc = doc.to_str().unwrap();
+    let flags = [
+        "-f",
+        doc,
+        "--etcd-memory",
+        "300Mi",
+        "--service-type",
+        "LoadBalancer",
+        "--external-address",
+        "[2001:db8::1]",
+    ];
+    let mut args = vec!["--no-wait"];
+    args.extend(flags);
+    create(&env, "kept", &args);
+    let out = run(&env, &["export", "kept", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let exported: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let spec = &exported["spec"];
+    assert_eq!(
+        spec["storage"]["etcd"]["resources"]["requests"]["cpu"],
+        "50m"
+    );
+    assert_eq!(
+        spec["storage"]["etcd"]["resources"]["requests"]["memory"],
+        "300Mi"
+    );
+    let claim = &spec["persistence"]["persistentVolumeClaim"];
+    assert_eq!(claim["spec"]["accessModes"][0], "ReadWriteOncePod");
+    assert_eq!(claim["metadata"]["labels"]["backup"], "daily");
+    assert_eq!(spec["externalAddress"], "2001:db8::1");
+
+    let file = env.dir.path().join("kept.json");
+    std::fs::write(&file, &out.stdout).unwrap();
+    let again = plan(&env, &["-f", file.to_str().unwrap()]);
+    let original = plan(&env, &flags);
+    assert_eq!(again.len(), original.len());
+    for (a, b) in again.iter().zip(&original) {
+        assert_eq!(a, b, "{} differs", a["metadata"]["name"]);
+    }
+}

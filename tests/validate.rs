@@ -95,6 +95,31 @@ fn dry_run_output_passes_strict_schema_validation() {
             "--controller-flag=--debug",
         ],
         &[
+            "--service-type",
+            "LoadBalancer",
+            "--external-address",
+            "[2001:db8::1]",
+            "--san",
+            "[2001:db8::2]",
+            "--etcd-cpu",
+            "100m",
+            "--etcd-memory",
+            "256Mi:512Mi",
+            "--etcd-size",
+            "768Mi",
+        ],
+        &[
+            "--datasource",
+            "postgres://k0s:secret@db.example.com/k0s",
+            "--replicas",
+            "3",
+            "--persistence",
+            "hostPath",
+            "--host-path",
+            "/var/lib/cp",
+        ],
+        &["-f", "CLAIM_DOCUMENT"],
+        &[
             "--manifests",
             "addons",
             "--manifests",
@@ -105,9 +130,27 @@ fn dry_run_output_passes_strict_schema_validation() {
             "v1.35.7+k0s.0",
         ],
     ];
+    // A claim template with everything a user may set on it.
+    let claim_document = home.path().join("claim.yaml");
+    std::fs::write(
+        &claim_document,
+        "apiVersion: k0smotron.io/v1beta2\nkind: Cluster\nspec:\n  storage: {type: kine}\n  persistence:\n    type: pvc\n    persistentVolumeClaim:\n      metadata: {labels: {backup: daily}, annotations: {note: kept}}\n      spec:\n        accessModes: [ReadWriteOncePod]\n        volumeMode: Filesystem\n        volumeName: pv-cp-1\n        selector: {matchLabels: {disk: ssd}}\n        resources: {requests: {storage: 2Gi}}\n",
+    )
+    .unwrap();
     let mut files = Vec::new();
     let mut total = 0;
     for (i, args) in matrix.iter().enumerate() {
+        let args: Vec<&str> = args
+            .iter()
+            .map(|a| {
+                if *a == "CLAIM_DOCUMENT" {
+                    claim_document.to_str().unwrap()
+                } else {
+                    a
+                }
+            })
+            .collect();
+        let args = &args;
         let out = support::bare(home.path())
             .args([
                 "create",
@@ -116,20 +159,23 @@ fn dry_run_output_passes_strict_schema_validation() {
                 "--key-algorithm",
                 "ecdsa-p256",
             ])
-            .args(*args)
+            .args(args)
             .output()
             .unwrap();
         assert!(out.status.success(), "{args:?}: {}", support::stderr(&out));
         let docs = support::stdout(&out).matches("\nkind: ").count()
             + usize::from(support::stdout(&out).starts_with("kind: "));
         // 11 objects with kine, 16 with etcd (its Service, StatefulSet and three leaf
-        // Secrets); one fewer for ClusterIP, which has no endpoint manifest.
-        let expected =
-            if args.contains(&"kine") || args.iter().any(|a| a.starts_with("--datasource")) {
-                11
-            } else {
-                16
-            } - usize::from(args.contains(&"ClusterIP"));
+        // Secrets), whatever the Service type.
+        let expected = if args.contains(&"kine")
+            || args
+                .iter()
+                .any(|a| a.starts_with("--datasource") || a.ends_with("claim.yaml"))
+        {
+            11
+        } else {
+            16
+        };
         assert_eq!(docs, expected, "{args:?}");
         total += docs;
         let path = home.path().join(format!("cp{i}.yaml"));

@@ -54,7 +54,7 @@ pub struct CreateArgs {
     /// Secret in the namespace holding K0SMOTRON_KINE_DATASOURCE_URL; implies --storage kine.
     #[arg(long, value_name = "NAME")]
     pub datasource_secret: Option<String>,
-    /// Size of each etcd member's volume [default: 1Gi].
+    /// Size of each etcd member's volume, at least 768Mi; sets etcd's quota [default: 1Gi].
     #[arg(long, value_name = "SIZE")]
     pub etcd_size: Option<String>,
     /// The controller's data volume [default: emptyDir].
@@ -88,6 +88,12 @@ pub struct CreateArgs {
     /// Memory request, or REQUEST:LIMIT, of each controller (e.g. 1Gi:2Gi).
     #[arg(long, value_name = "QUANTITY")]
     pub memory: Option<String>,
+    /// CPU request, or REQUEST:LIMIT, of each etcd member (e.g. 100m).
+    #[arg(long, value_name = "QUANTITY")]
+    pub etcd_cpu: Option<String>,
+    /// Memory request, or REQUEST:LIMIT, of each etcd member (e.g. 256Mi:512Mi).
+    #[arg(long, value_name = "QUANTITY")]
+    pub etcd_memory: Option<String>,
     /// Label KEY=VALUE for every object (repeatable; never used in selectors).
     #[arg(long = "label", value_name = "KEY=VALUE")]
     pub labels: Vec<String>,
@@ -178,6 +184,8 @@ fn options(args: &CreateArgs, global: &Global) -> Result<CreateOptions, Failure>
         manifests: args.manifests.clone(),
         cpu: args.cpu.clone(),
         memory: args.memory.clone(),
+        etcd_cpu: args.etcd_cpu.clone(),
+        etcd_memory: args.etcd_memory.clone(),
         labels: args.labels.clone(),
         annotations: args.annotations.clone(),
         key_algorithm: args.key_algorithm,

@@ -1,6 +1,7 @@
 //! `k0smotron join-token` (alias `token`): k0s join tokens through `k0s token` in a Ready
-//! controller pod: `token worker [NAME]`, `token controller [NAME]`, `token list [NAME]`,
-//! `token invalidate NAME ID...`, and the long form `join-token NAME --role ROLE`.
+//! controller pod: `token worker [NAME]`, `token list [NAME]`, `token invalidate NAME ID...`,
+//! and the long form `join-token NAME --role worker`. `token controller` is refused with the
+//! reason: such a token would point at k0s's join API, which is not exposed.
 
 use std::time::Duration;
 
@@ -8,7 +9,7 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use super::Global;
 use crate::core::doctor::Status;
-use crate::core::join_token::{self, Listed, Role};
+use crate::core::join_token::{self, Listed};
 use crate::error::Failure;
 use crate::mothership::{Connection, exec, record};
 use crate::ui::{OutputFormat, Ui};
@@ -83,7 +84,7 @@ pub struct InvalidateArgs {
 pub enum Action {
     /// Print a token that joins a worker node.
     Worker(CreateArgs),
-    /// Print a token that joins another controller (needs etcd or an external database).
+    /// Refused, saying why: controllers are added with `k0smotron scale`, not joined.
     Controller(CreateArgs),
     /// List the tokens k0s knows (both roles).
     List(ListArgs),
@@ -93,18 +94,25 @@ pub enum Action {
 
 pub async fn run(args: TokenArgs, global: &Global, ui: &Ui) -> Result<(), Failure> {
     match args.action {
-        Some(Action::Worker(a)) => create(a.name, Role::Worker, a.flags, global, ui).await,
-        Some(Action::Controller(a)) => create(a.name, Role::Controller, a.flags, global, ui).await,
+        Some(Action::Worker(a)) => create(a.name, a.flags, global, ui).await,
+        Some(Action::Controller(a)) => Err(no_controller_tokens(a.name.as_deref())),
         Some(Action::List(a)) => list(a, global, ui).await,
         Some(Action::Invalidate(a)) => invalidate(a, global, ui).await,
-        None => {
-            let role = match args.role {
-                RoleArg::Worker => Role::Worker,
-                RoleArg::Controller => Role::Controller,
-            };
-            create(args.name, role, args.create, global, ui).await
-        }
+        None => match args.role {
+            RoleArg::Worker => create(args.name, args.create, global, ui).await,
+            RoleArg::Controller => Err(no_controller_tokens(args.name.as_deref())),
+        },
     }
+}
+
+/// A controller token names k0s's join API (`https://<externalAddress>:9443`): no Service
+/// exposes it, and a hosted control plane's controllers are not joined but added by scaling
+/// (they share the CAs through Secrets). A token that cannot work is never printed.
+fn no_controller_tokens(name: Option<&str>) -> Failure {
+    Failure::Usage(format!(
+        "token controller: k0smotron hands out no controller tokens: one would point at k0s's join API (port 9443 in a controller pod), which the control plane's Service does not expose, and its controllers share their certificate authorities through Secrets instead of joining; add controllers with `k0smotron scale {} --replicas N`",
+        name.unwrap_or("NAME")
+    ))
 }
 
 /// Connect, find the control plane and a Ready controller pod of it (at once).
@@ -134,7 +142,6 @@ fn k0s_failed(what: &str, pod: &str, out: &exec::Output) -> Failure {
 
 async fn create(
     name: Option<String>,
-    role: Role,
     flags: CreateFlags,
     global: &Global,
     ui: &Ui,
@@ -150,14 +157,14 @@ async fn create(
     let args = [
         "token",
         "create",
-        &format!("--role={}", role.as_str()),
+        "--role=worker",
         &format!("--expiry={for_k0s}"),
     ];
     let out = exec::k0s(&conn, &pod, &args).await?;
     if !out.success {
         return Err(k0s_failed("token create", &pod, &out));
     }
-    let token = join_token::check(&out.stdout, role, &rec.endpoint)
+    let token = join_token::check_worker(&out.stdout, &rec.endpoint)
         .map_err(|e| Failure::Failed(format!("{e} (pod {pod})")))?;
     if token.rewritten {
         ui.detail(&format!(
@@ -173,10 +180,8 @@ async fn create(
     }
     ui.data(&token.encoded);
     ui.note(&format!(
-        "Join a {} with k0s {}: save the token to a file and run `k0s install {} --token-file FILE` on the node (token ID {}, server {})",
-        role.as_str(),
+        "Join a worker with k0s {}: save the token to a file and run `k0s install worker --token-file FILE` on the node (token ID {}, server {})",
         rec.version,
-        role.as_str(),
         token.id,
         token.server
     ));

@@ -1,7 +1,10 @@
 //! k0s join tokens: base64 of a gzipped kubeconfig whose user is `kubelet-bootstrap`
 //! (workers) or `controller-bootstrap` (controllers) with a bootstrap token
-//! `[a-z0-9]{6}.[a-z0-9]{16}`. What `k0s token create` prints is checked before it is handed
-//! out, and its server is pointed at the recorded endpoint when k0s chose another one.
+//! `[a-z0-9]{6}.[a-z0-9]{16}`. What `k0s token create --role=worker` prints is checked before
+//! it is handed out, and its server is pointed at the recorded endpoint when k0s chose another
+//! one. Only worker tokens are handed out: a controller token names k0s's join API
+//! (`https://<externalAddress>:9443`), which a hosted control plane does not expose, so no
+//! rewrite could make it usable.
 //! Also the table `k0s token list` prints, and expiries as k0s reads them.
 
 use std::io::{Read, Write};
@@ -9,29 +12,8 @@ use std::time::Duration;
 
 use base64::Engine;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Worker,
-    Controller,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Worker => "worker",
-            Role::Controller => "controller",
-        }
-    }
-
-    /// The user of the join kubeconfig.
-    pub fn bootstrap_user(self) -> &'static str {
-        match self {
-            Role::Worker => "kubelet-bootstrap",
-            Role::Controller => "controller-bootstrap",
-        }
-    }
-}
+/// The user of a worker token's kubeconfig.
+const WORKER_BOOTSTRAP_USER: &str = "kubelet-bootstrap";
 
 /// A checked join token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,12 +72,11 @@ pub fn encode(kubeconfig: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// Check what `k0s token create --role=ROLE` printed and point it at `endpoint`.
-pub fn check(printed: &str, role: Role, endpoint: &str) -> Result<JoinToken, String> {
+/// Check what `k0s token create --role=worker` printed and point it at `endpoint`.
+pub fn check_worker(printed: &str, endpoint: &str) -> Result<JoinToken, String> {
     let bad = |why: String| {
         format!(
-            "k0s printed something that is not a {} join token ({why}): {}",
-            role.as_str(),
+            "k0s printed something that is not a worker join token ({why}): {}",
             show(printed)
         )
     };
@@ -103,11 +84,10 @@ pub fn check(printed: &str, role: Role, endpoint: &str) -> Result<JoinToken, Str
     let doc: serde_json::Value = serde_saphyr::from_str(&kubeconfig)
         .map_err(|e| bad(format!("the kubeconfig inside does not parse: {e}")))?;
     let user = &doc["users"][0];
-    if user["name"] != role.bootstrap_user() {
+    if user["name"] != WORKER_BOOTSTRAP_USER {
         return Err(bad(format!(
-            "its user is {}, not {}",
-            user["name"],
-            role.bootstrap_user()
+            "its user is {}, not {WORKER_BOOTSTRAP_USER}",
+            user["name"]
         )));
     }
     let token = user["user"]["token"].as_str().unwrap_or_default();
@@ -232,7 +212,7 @@ mod tests {
             "https://192.0.2.1:30443",
         ));
         let printed = format!("{}\n{}\n", &t[..20], &t[20..]);
-        let checked = check(&printed, Role::Worker, "https://192.0.2.1:30443").unwrap();
+        let checked = check_worker(&printed, "https://192.0.2.1:30443").unwrap();
         assert_eq!(checked.encoded, t);
         assert_eq!(checked.id, "abcdef");
         assert!(!checked.rewritten);
@@ -245,12 +225,7 @@ mod tests {
             "abcdef.0123456789abcdef",
             "https://10.0.0.3:30443",
         );
-        let checked = check(
-            &encode(&original),
-            Role::Worker,
-            "https://cp.example.com:443",
-        )
-        .unwrap();
+        let checked = check_worker(&encode(&original), "https://cp.example.com:443").unwrap();
         assert!(checked.rewritten);
         let text = decode(&checked.encoded).unwrap();
         assert_eq!(
@@ -261,21 +236,21 @@ mod tests {
 
     #[test]
     fn garbage_and_wrong_roles_are_refused_with_what_k0s_printed() {
-        let e = check("Error: something broke\n", Role::Worker, "https://x:1").unwrap_err();
+        let e = check_worker("Error: something broke\n", "https://x:1").unwrap_err();
         assert!(
             e.contains("not base64") && e.contains("Error: something broke"),
             "{e}"
         );
-        let worker = encode(&kubeconfig(
-            "kubelet-bootstrap",
+        let controller = encode(&kubeconfig(
+            "controller-bootstrap",
             "abcdef.0123456789abcdef",
-            "https://x:1",
+            "https://x:9443",
         ));
-        let e = check(&worker, Role::Controller, "https://x:1").unwrap_err();
-        assert!(e.contains("not controller-bootstrap"), "{e}");
+        let e = check_worker(&controller, "https://x:1").unwrap_err();
+        assert!(e.contains("not kubelet-bootstrap"), "{e}");
         let bad = encode(&kubeconfig("kubelet-bootstrap", "nope", "https://x:1"));
         assert!(
-            check(&bad, Role::Worker, "https://x:1")
+            check_worker(&bad, "https://x:1")
                 .unwrap_err()
                 .contains("no bootstrap token")
         );

@@ -1,6 +1,8 @@
 //! The k0s `ClusterConfig` a control plane runs with: generated values merged over what the
 //! user supplied, the way the operator merges them (mergo with override: maps merge
-//! recursively, generated scalars and lists replace the user's).
+//! recursively, generated scalars and lists replace the user's), with one exception:
+//! `spec.api.sans` is the union of both, since certificates without the user's names break
+//! TLS for everyone who uses them.
 
 use serde_json::{Map, Value, json};
 
@@ -82,9 +84,18 @@ pub struct Generated<'a> {
 
 /// The final document: the generated spec over the user's config (or alone).
 pub fn render(user: Option<&Value>, g: &Generated) -> Value {
+    let mut sans: Vec<Value> = g.sans.iter().map(|s| json!(s)).collect();
+    let user_sans = user
+        .and_then(|u| u.pointer("/spec/api/sans"))
+        .and_then(Value::as_array);
+    for san in user_sans.into_iter().flatten() {
+        if !sans.contains(san) {
+            sans.push(san.clone());
+        }
+    }
     let mut api = Map::new();
     api.insert("port".into(), json!(g.api_port));
-    api.insert("sans".into(), json!(g.sans));
+    api.insert("sans".into(), Value::Array(sans));
     let nllb = user
         .and_then(|u| u.pointer("/spec/network/nodeLocalLoadBalancing/enabled"))
         .and_then(Value::as_bool)
@@ -141,10 +152,19 @@ mod tests {
             "the operator's unit test keeps it"
         );
         assert_eq!(out["metadata"]["name"], "k0s");
+        assert_eq!(out["spec"]["api"]["sans"], json!(["a"]));
+    }
+
+    #[test]
+    fn the_users_sans_are_added_to_the_generated_ones() {
+        let user = json!({"apiVersion": API_VERSION,
+            "spec": {"api": {"sans": ["cp.example.com", "a", "192.0.2.9"]}}});
+        let sans = vec!["a".to_string(), "b".to_string()];
+        let out = render(Some(&user), &generated(&sans));
         assert_eq!(
             out["spec"]["api"]["sans"],
-            json!(["a"]),
-            "lists are replaced"
+            json!(["a", "b", "cp.example.com", "192.0.2.9"]),
+            "generated first, then the user's in their order, each once"
         );
     }
 

@@ -14,6 +14,8 @@ use crate::core::spec::{KineSource, Persistence, Resolved, SQLITE, Storage};
 
 pub const KINE_PLACEHOLDER: &str = "__K0SMOTRON_KINE_DATASOURCE_URL_PLACEHOLDER__";
 const SCRIPT_KEY: &str = "k0smotron-entrypoint.sh";
+/// How long an exec probe of the controller may take.
+pub const PROBE_TIMEOUT_SECONDS: i32 = 5;
 
 fn storage(r: &Resolved) -> Value {
     let names = Names::new(&r.name);
@@ -52,7 +54,7 @@ pub fn k0s_config(r: &Resolved, x: &Exposure, owner: Option<&OwnerReference>) ->
     let generated = Generated {
         api_port: x.api_port,
         konnectivity_port: x.konnectivity_port,
-        external_address: x.external_address(r),
+        external_address: Some(x.external_address()),
         sans: &sans,
         storage: storage(r),
     };
@@ -124,14 +126,14 @@ pub fn privileged_port(x: &Exposure) -> Option<u16> {
 /// Volumes mounted under `/var/lib/k0s/manifests/`: the document's own, `--manifests`, and
 /// the endpoint manifest, once each by name (a document exported from the operator may
 /// list the endpoint volume already).
-fn manifest_volumes(r: &Resolved, x: &Exposure) -> Vec<Value> {
+fn manifest_volumes(r: &Resolved) -> Vec<Value> {
     let mut out: Vec<Value> = Vec::new();
     let all = r
         .manifest_volumes
         .iter()
         .cloned()
         .chain(r.manifests.iter().map(|m| m.volume()))
-        .chain(endpoint::volume(r, x));
+        .chain(std::iter::once(endpoint::volume(r)));
     for v in all {
         let v = serde_json::to_value(v).expect("volume");
         if !out.iter().any(|o| o["name"] == v["name"]) {
@@ -139,6 +141,29 @@ fn manifest_volumes(r: &Resolved, x: &Exposure) -> Vec<Value> {
         }
     }
     out
+}
+
+/// A hostPath directory is shared by every pod on its node, and anti-affinity only prefers
+/// other nodes: each pod keeps its data in a directory of its own, named after the pod.
+const POD_NAME_VAR: &str = "K0SMOTRON_POD_NAME";
+
+fn data_mount(r: &Resolved, volume: &str) -> Value {
+    match r.persistence {
+        Persistence::HostPath(_) => {
+            json!({"name": volume, "mountPath": "/var/lib/k0s", "subPathExpr": format!("$({POD_NAME_VAR})")})
+        }
+        _ => json!({"name": volume, "mountPath": "/var/lib/k0s"}),
+    }
+}
+
+/// The variable `subPathExpr` expands, where the data volume is a hostPath (else none).
+fn pod_name_env(r: &Resolved) -> Value {
+    match r.persistence {
+        Persistence::HostPath(_) => {
+            json!([{"name": POD_NAME_VAR, "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}])
+        }
+        _ => json!(null),
+    }
 }
 
 /// Anti-affinity that spreads replicas over zones, then nodes (operator 2.4).
@@ -206,28 +231,28 @@ pub fn statefulset(r: &Resolved, x: &Exposure, owner: Option<&OwnerReference>) -
         Persistence::HostPath(path) => volumes.push(
             json!({"name": data_volume, "hostPath": {"path": path, "type": "DirectoryOrCreate"}}),
         ),
-        Persistence::Pvc {
-            size,
-            storage_class,
-            auto_delete,
-        } => {
-            let mut spec = json!({"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": size}}});
-            if let Some(sc) = storage_class {
-                spec["storageClassName"] = json!(sc);
-            }
+        Persistence::Pvc { claim, auto_delete } => {
+            // Ours win over the user's labels: selectors and `delete` find claims by them.
             let m = meta(r, data_volume.clone(), "control-plane", None);
-            claim_templates
-                .push(json!({"metadata": {"name": m.name, "labels": m.labels}, "spec": spec}));
+            let mut labels = claim.metadata.labels.clone();
+            labels.extend(m.labels.unwrap_or_default());
+            let mut template =
+                json!({"metadata": {"name": m.name, "labels": labels}, "spec": claim.spec});
+            if !claim.metadata.annotations.is_empty() {
+                template["metadata"]["annotations"] = json!(claim.metadata.annotations);
+            }
+            claim_templates.push(template);
             if *auto_delete {
                 retention = Some(json!({"whenDeleted": "Delete", "whenScaled": "Retain"}));
             }
         }
     }
+    let data_mount = data_mount(r, &data_volume);
     let mut mounts = vec![
         json!({"name": names.entrypoint(), "mountPath": "/k0smotron-entrypoint.sh", "subPath": SCRIPT_KEY}),
-        json!({"name": data_volume, "mountPath": "/var/lib/k0s"}),
+        data_mount.clone(),
     ];
-    for v in &manifest_volumes(r, x) {
+    for v in &manifest_volumes(r) {
         let name = v["name"].as_str().unwrap_or_default();
         mounts.push(json!({"name": name, "mountPath": format!("/var/lib/k0s/manifests/{name}"), "readOnly": true}));
         volumes.push(v.clone());
@@ -236,9 +261,12 @@ pub fn statefulset(r: &Resolved, x: &Exposure, owner: Option<&OwnerReference>) -
     if let Storage::Kine(KineSource::Secret(secret)) = &r.storage {
         env_from.push(json!({"secretRef": {"name": secret}}));
     }
-    let probe = |delay: i32, failures: i32| json!({"exec": {"command": ["k0s", "status"]}, "initialDelaySeconds": delay, "periodSeconds": 10, "failureThreshold": failures});
+    // `k0s status` took up to about a second on a loaded two-core node: the default
+    // 1 s timeout would fail probes on a healthy controller.
+    let probe = |delay: i32, failures: i32| json!({"exec": {"command": ["k0s", "status"]}, "initialDelaySeconds": delay, "periodSeconds": 10, "timeoutSeconds": PROBE_TIMEOUT_SECONDS, "failureThreshold": failures});
     let mut controller = json!({
         "name": "controller",
+        "env": pod_name_env(r),
         "image": image,
         "imagePullPolicy": "IfNotPresent",
         "args": ["/bin/sh", "-c", "/k0smotron-entrypoint.sh"],
@@ -261,9 +289,10 @@ pub fn statefulset(r: &Resolved, x: &Exposure, owner: Option<&OwnerReference>) -
         // Copy the CA material into the data volume, and drop the API server certificate so
         // k0s issues it again with the current SANs.
         "command": ["/bin/sh", "-c", "mkdir -p /var/lib/k0s/pki && rm -rf /var/lib/k0s/pki/server.* && cp /certs-init/*.* /var/lib/k0s/pki/"],
+        "env": pod_name_env(r),
         "volumeMounts": [
             {"name": "certs", "mountPath": "/certs-init"},
-            {"name": data_volume, "mountPath": "/var/lib/k0s"},
+            data_mount,
         ],
     });
     let mut pod_spec = json!({

@@ -1,7 +1,7 @@
 //! ConfigMap `kmc-NAME-endpoint`: a manifest that k0s applies in the child cluster as
 //! `kube-system/control-plane-endpoint`, so that workloads there (Cilium without kube-proxy,
-//! for one) find the API server without being told. Written, like the operator writes it,
-//! only when the control plane has an address outside the mothership.
+//! for one) find the API server without being told. Unlike the operator, also for ClusterIP:
+//! there the host is the Service's DNS name, the same address every worker is given.
 
 use k8s_openapi::api::core::v1::{ConfigMap, Volume};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
@@ -13,9 +13,9 @@ use crate::core::spec::Resolved;
 
 pub const KEY: &str = "endpoint.yaml";
 
-/// The manifest, or `None` when there is no external address (ClusterIP without one).
-pub fn config_map(r: &Resolved, x: &Exposure, owner: Option<&OwnerReference>) -> Option<ConfigMap> {
-    let host = x.external_address(r)?;
+/// The manifest.
+pub fn config_map(r: &Resolved, x: &Exposure, owner: Option<&OwnerReference>) -> ConfigMap {
+    let host = x.external_address();
     let manifest = json!({
         "apiVersion": "v1",
         "kind": "ConfigMap",
@@ -23,21 +23,18 @@ pub fn config_map(r: &Resolved, x: &Exposure, owner: Option<&OwnerReference>) ->
         "data": {"apiServerHost": host, "apiServerPort": x.api_port.to_string()},
     });
     let yaml = serde_saphyr::to_string(&manifest).expect("endpoint manifest serialises");
-    Some(ConfigMap {
+    ConfigMap {
         metadata: meta(r, Names::new(&r.name).endpoint(), "control-plane", owner),
         data: Some([(KEY.to_string(), yaml)].into()),
         ..Default::default()
-    })
+    }
 }
 
-/// The volume that mounts it under `/var/lib/k0s/manifests/`, when it is written.
-pub fn volume(r: &Resolved, x: &Exposure) -> Option<Volume> {
-    x.external_address(r)?;
+/// The volume that mounts it under `/var/lib/k0s/manifests/`.
+pub fn volume(r: &Resolved) -> Volume {
     let name = Names::new(&r.name).endpoint();
-    Some(
-        serde_json::from_value(json!({"name": name, "configMap": {"name": name}}))
-            .expect("endpoint volume"),
-    )
+    serde_json::from_value(json!({"name": name, "configMap": {"name": name}}))
+        .expect("endpoint volume")
 }
 
 #[cfg(test)]
@@ -68,7 +65,7 @@ mod tests {
     #[test]
     fn carries_the_external_address_and_the_api_port() {
         let r = resolved("NodePort", None);
-        let cm = config_map(&r, &exposure("192.0.2.7"), None).expect("written for NodePort");
+        let cm = config_map(&r, &exposure("192.0.2.7"), None);
         assert_eq!(cm.metadata.name.as_deref(), Some("kmc-demo-endpoint"));
         let labels = cm.metadata.labels.unwrap();
         assert_eq!(labels["app.kubernetes.io/component"], "control-plane");
@@ -84,20 +81,17 @@ mod tests {
                 "data": {"apiServerHost": "192.0.2.7", "apiServerPort": "31443"},
             })
         );
-        let v = volume(&r, &exposure("192.0.2.7")).unwrap();
-        assert_eq!(v.config_map.unwrap().name, "kmc-demo-endpoint");
+        assert_eq!(volume(&r).config_map.unwrap().name, "kmc-demo-endpoint");
     }
 
     #[test]
-    fn none_for_cluster_ip_without_an_external_address() {
+    fn cluster_ip_without_an_external_address_names_the_service() {
         let r = resolved("ClusterIP", None);
         assert_eq!(r.service_type, ServiceType::ClusterIp);
-        let x = exposure("kmc-demo.ns.svc");
-        assert!(config_map(&r, &x, None).is_none());
-        assert!(volume(&r, &x).is_none());
-        // With one the user gave, workers outside can reach it, so the child learns it.
+        let cm = config_map(&r, &exposure("kmc-demo.ns.svc"), None);
+        assert!(cm.data.unwrap()[KEY].contains("apiServerHost: kmc-demo.ns.svc"));
         let r = resolved("ClusterIP", Some("cp.example.com"));
-        let cm = config_map(&r, &exposure("cp.example.com"), None).unwrap();
+        let cm = config_map(&r, &exposure("cp.example.com"), None);
         assert!(cm.data.unwrap()[KEY].contains("cp.example.com"));
     }
 }

@@ -54,6 +54,8 @@ const PKI: &str = "/var/lib/k0s/pki/etcd";
 /// The endpoint goes through the variable, since etcdctl refuses a flag its environment sets.
 pub const READINESS: &str = "ETCDCTL_ENDPOINTS=https://127.0.0.1:2379 exec etcdctl endpoint health";
 const DATA: &str = "/var/lib/k0s/etcd";
+/// Above etcdctl's own 5 s command timeout, so a slow member is reported by etcdctl.
+const READINESS_TIMEOUT_SECONDS: i32 = 10;
 
 /// The init container: a member without data joins an existing cluster (and leaves a
 /// marker so the container starts with state `existing`); the first member of a new
@@ -98,6 +100,21 @@ exec etcd --name "$HOSTNAME" \
     )
 }
 
+/// What etcd's WAL may take: it keeps 5 files of 64 MiB.
+const WAL_RESERVE: u64 = (5 * 64) << 20;
+/// etcd's own advice for the largest database.
+const MAX_QUOTA: u64 = 8 << 30;
+
+/// `--quota-backend-bytes` for a volume of `size`: what is left after the WAL, halved,
+/// since defragmentation and a snapshot sent to a new member each need a second copy of the
+/// database. etcd then raises NOSPACE (and stays readable) before the disk fills, which
+/// would stop it. Rounded down to MiB, at most 8 GiB.
+pub fn quota_bytes(size: &str) -> u64 {
+    let bytes = crate::core::spec::size_bytes(size).unwrap_or(0);
+    let quota = bytes.saturating_sub(WAL_RESERVE) / 2;
+    ((quota >> 20) << 20).min(MAX_QUOTA)
+}
+
 pub fn statefulset(r: &Resolved, owner: Option<&OwnerReference>) -> StatefulSet {
     let Storage::Etcd {
         image: etcd_image,
@@ -105,6 +122,7 @@ pub fn statefulset(r: &Resolved, owner: Option<&OwnerReference>) -> StatefulSet 
         storage_class,
         args,
         auto_delete,
+        resources,
     } = &r.storage
     else {
         panic!("etcd statefulset planned without etcd storage");
@@ -125,10 +143,16 @@ pub fn statefulset(r: &Resolved, owner: Option<&OwnerReference>) -> StatefulSet 
     ]);
     let mut etcd_env = vec![json!({"name": "ETCD_INITIAL_CLUSTER", "value": initial_cluster})];
     etcd_env.extend(etcdctl_env.as_array().cloned().unwrap_or_default());
-    let extra: Vec<String> = args
+    let mut extra: Vec<String> = args
         .iter()
         .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
         .collect();
+    let quota_given = args
+        .iter()
+        .any(|a| a.split('=').next() == Some("--quota-backend-bytes"));
+    if !quota_given {
+        extra.push(format!("--quota-backend-bytes={}", quota_bytes(size)));
+    }
     let (join, run) = (join_script(&svc), run_script(&svc, &extra));
     let certs = json!({"name": "certs", "projected": {"sources": [
         {"secret": {"name": names.secret("etcd"), "items": [{"key": "tls.crt", "path": "ca.crt"}, {"key": "tls.key", "path": "ca.key"}]}},
@@ -159,7 +183,8 @@ pub fn statefulset(r: &Resolved, owner: Option<&OwnerReference>) -> StatefulSet 
                         "name": "dns-check",
                         "image": image::image(&r.image, &r.version),
                         "imagePullPolicy": "IfNotPresent",
-                        "command": ["/bin/sh", "-c", format!("until getent ahostsv4 \"$HOSTNAME.{svc}.{}.svc\"; do sleep 1; done", r.namespace)],
+                        // Any address family: an IPv6-only mothership has no A records.
+                        "command": ["/bin/sh", "-c", format!("until getent ahosts \"$HOSTNAME.{svc}.{}.svc\"; do sleep 1; done", r.namespace)],
                     },
                     {
                         "name": "init",
@@ -177,7 +202,7 @@ pub fn statefulset(r: &Resolved, owner: Option<&OwnerReference>) -> StatefulSet 
                     "command": ["/bin/bash", "-c", run],
                     "env": etcd_env,
                     "ports": [{"name": "client", "containerPort": 2379, "protocol": "TCP"}, {"name": "peer", "containerPort": 2380, "protocol": "TCP"}],
-                    "readinessProbe": {"exec": {"command": ["/bin/sh", "-c", READINESS]}, "initialDelaySeconds": 5, "periodSeconds": 10},
+                    "readinessProbe": {"exec": {"command": ["/bin/sh", "-c", READINESS]}, "initialDelaySeconds": 5, "periodSeconds": 10, "timeoutSeconds": READINESS_TIMEOUT_SECONDS},
                     "volumeMounts": mounts,
                 }],
                 "volumes": [certs],
@@ -187,6 +212,9 @@ pub fn statefulset(r: &Resolved, owner: Option<&OwnerReference>) -> StatefulSet 
     });
     if let Some(sa) = &r.service_account {
         spec["template"]["spec"]["serviceAccountName"] = json!(sa);
+    }
+    if let Some(res) = resources {
+        spec["template"]["spec"]["containers"][0]["resources"] = json!(res);
     }
     if *auto_delete {
         spec["persistentVolumeClaimRetentionPolicy"] =
@@ -211,6 +239,18 @@ mod tests {
         assert_eq!(
             super::initial_cluster("e", 2),
             "e-0=https://e-0.e:2380,e-1=https://e-1.e:2380"
+        );
+    }
+
+    #[test]
+    fn the_quota_leaves_room_for_the_wal_and_a_second_copy() {
+        assert_eq!(super::quota_bytes("1Gi"), 352 << 20);
+        assert_eq!(super::quota_bytes("768Mi"), 224 << 20);
+        assert_eq!(super::quota_bytes("10Gi"), ((10240 - 320) / 2) << 20);
+        assert_eq!(super::quota_bytes("100Gi"), 8 << 30);
+        assert_eq!(
+            super::quota_bytes("2G"),
+            (((2_000_000_000 - (320 << 20)) / 2) >> 20) << 20
         );
     }
 

@@ -117,7 +117,12 @@ spec:
   version: v1.35.7+k0s.0
   image: registry.example.com/k0s
   service: {type: NodePort, apiPort: 31443, konnectivityPort: 31132}
-  storage: {type: etcd, etcd: {args: [--quota-backend-bytes=4294967296], persistence: {size: 2Gi, storageClass: ssd}, autoDeletePVCs: true}}
+  storage: {type: etcd, etcd: {args: [--quota-backend-bytes=4294967296], persistence: {size: 2Gi, storageClass: ssd}, autoDeletePVCs: true, resources: {requests: {cpu: 100m}}}}
+  persistence:
+    type: pvc
+    persistentVolumeClaim:
+      metadata: {labels: {backup: daily}, annotations: {snapshot.example.com/policy: hourly}}
+      spec: {accessModes: [ReadWriteOncePod], volumeMode: Filesystem, resources: {requests: {storage: 3Gi}}}
   k0sConfig:
     apiVersion: k0s.k0sproject.io/v1beta1
     kind: ClusterConfig
@@ -136,6 +141,7 @@ spec:
         manifests: vec!["addons".into(), "secret/registry-auth".into()],
         cpu: Some("500m:2".into()),
         memory: Some("1Gi".into()),
+        etcd_memory: Some("256Mi:512Mi".into()),
         labels: vec!["env=ci".into()],
         annotations: vec!["note=golden".into()],
         ..Default::default()

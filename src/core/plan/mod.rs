@@ -109,13 +109,12 @@ impl Exposure {
     }
 
     /// The address k0s tells the child cluster (`spec.api.externalAddress`, the endpoint
-    /// manifest). A ClusterIP control plane has none unless the user gave one: its Service
-    /// name means nothing to workers and konnectivity agents outside the mothership.
-    pub fn external_address<'a>(&'a self, r: &'a Resolved) -> Option<&'a str> {
-        match (r.service_type, &r.external_address) {
-            (ServiceType::ClusterIp, None) => None,
-            _ => Some(self.host.as_str()),
-        }
+    /// manifest): the host of the endpoint, for every Service type. For ClusterIP that is
+    /// the Service's DNS name: without it k0s would hand workers and konnectivity agents the
+    /// address of whichever controller pod wrote the manifests, which changes on restart
+    /// and reaches one konnectivity-server of N.
+    pub fn external_address(&self) -> &str {
+        &self.host
     }
 
     /// Stand-ins for a dry run: pinned or default ports, the external address or a
@@ -180,8 +179,7 @@ pub fn owner_reference(record_name: &str, record_uid: &str) -> OwnerReference {
     }
 }
 
-/// `(kind, name)` of every object a control plane is made of; the endpoint manifest only
-/// where it has an external address (not a ClusterIP one without `--external-address`).
+/// `(kind, name)` of every object a control plane is made of.
 pub fn object_names(r: &Resolved) -> Vec<(&'static str, String)> {
     let n = Names::new(&r.name);
     let mut t = vec![
@@ -191,10 +189,8 @@ pub fn object_names(r: &Resolved) -> Vec<(&'static str, String)> {
         ("ConfigMap", n.entrypoint()),
         ("StatefulSet", n.statefulset()),
         ("Secret", n.kubeconfig()),
+        ("ConfigMap", n.endpoint()),
     ];
-    if !(r.service_type == ServiceType::ClusterIp && r.external_address.is_none()) {
-        t.push(("ConfigMap", n.endpoint()));
-    }
     for purpose in ["ca", "proxy", "etcd", "sa"] {
         t.push(("Secret", n.secret(purpose)));
     }
@@ -231,9 +227,7 @@ pub fn rest(
     )));
     objects.push(Object::ConfigMap(controller::k0s_config(r, x, owner)));
     objects.push(Object::ConfigMap(controller::entrypoint(r, owner)));
-    if let Some(cm) = endpoint::config_map(r, x, owner) {
-        objects.push(Object::ConfigMap(cm));
-    }
+    objects.push(Object::ConfigMap(endpoint::config_map(r, x, owner)));
     let mut statefulsets = Vec::new();
     if matches!(r.storage, Storage::Etcd { .. }) {
         objects.push(Object::Service(Box::new(etcd::service(r, owner))));

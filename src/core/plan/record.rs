@@ -20,7 +20,7 @@ pub fn record(r: &Resolved, exposure: Option<&Exposure>, cli_version: &str) -> C
         Some(x) => (
             x.api_port,
             x.konnectivity_port,
-            x.external_address(r).unwrap_or_default().to_string(),
+            x.external_address().to_string(),
         ),
         None => (
             r.api_port.unwrap_or(spec::DEFAULT_API_PORT),

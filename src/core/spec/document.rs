@@ -19,6 +19,7 @@ pub fn to_cluster(
             storage_class,
             args,
             auto_delete,
+            resources,
         } => StorageSpec {
             type_: Some("etcd".into()),
             etcd: Some(EtcdSpec {
@@ -29,7 +30,7 @@ pub fn to_cluster(
                     size: Some(size.clone()),
                 }),
                 auto_delete_pvcs: Some(*auto_delete),
-                resources: None,
+                resources: resources.clone(),
             }),
             kine: None,
         },
@@ -62,31 +63,18 @@ pub fn to_cluster(
             host_path: Some(p.clone()),
             ..Default::default()
         },
-        Persistence::Pvc {
-            size,
-            storage_class,
-            auto_delete,
-        } => {
-            let claim: k8s_openapi::api::core::v1::PersistentVolumeClaimSpec =
-                serde_json::from_value(serde_json::json!({
-                    "accessModes": ["ReadWriteOnce"],
-                    "resources": {"requests": {"storage": size}},
-                    "storageClassName": storage_class,
-                }))
-                .expect("claim spec");
-            PersistenceSpec {
-                type_: Some("pvc".into()),
-                persistent_volume_claim: Some(ClaimTemplate {
-                    metadata: Metadata {
-                        name: Some(naming::Names::new(&r.name).statefulset()),
-                        ..Default::default()
-                    },
-                    spec: Some(claim),
-                }),
-                host_path: None,
-                auto_delete_pvcs: Some(*auto_delete),
-            }
-        }
+        Persistence::Pvc { claim, auto_delete } => PersistenceSpec {
+            type_: Some("pvc".into()),
+            persistent_volume_claim: Some(ClaimTemplate {
+                metadata: Metadata {
+                    name: Some(naming::Names::new(&r.name).statefulset()),
+                    ..claim.metadata.clone()
+                },
+                spec: claim.spec.clone(),
+            }),
+            host_path: None,
+            auto_delete_pvcs: Some(*auto_delete),
+        },
     };
     let mut manifests = r.manifest_volumes.clone();
     manifests.extend(r.manifests.iter().map(super::Manifest::volume));

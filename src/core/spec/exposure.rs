@@ -1,6 +1,6 @@
 //! How the control plane is reached: Service type, pinned ports, external address, SANs.
 
-use super::{CreateOptions, ServiceType};
+use super::{CreateOptions, KineSource, ServiceType, Storage};
 use crate::core::cluster::ClusterSpec;
 use crate::core::naming;
 
@@ -54,33 +54,46 @@ pub fn resolve(o: &CreateOptions, spec: &ClusterSpec) -> Result<Exposure, String
         .external_address
         .clone()
         .or(spec.external_address.clone())
-        .filter(|a| !a.is_empty());
-    if let Some(addr) = &external_address {
-        check_address(addr)?;
-    }
+        .filter(|a| !a.is_empty())
+        .map(|a| host(&a))
+        .transpose()?;
+    let mut sans = Vec::new();
     for san in &o.sans {
-        let ok = san.parse::<std::net::IpAddr>().is_ok()
-            || san
-                .trim_start_matches("*.")
-                .split('.')
-                .all(|l| naming::check_label(&l.to_ascii_lowercase()).is_ok());
+        let bare = unbracket(san);
+        let ok = bare.parse::<std::net::IpAddr>().is_ok()
+            || (bare == san.as_str()
+                && san
+                    .trim_start_matches("*.")
+                    .split('.')
+                    .all(|l| naming::check_label(&l.to_ascii_lowercase()).is_ok()));
         if !ok {
             return Err(format!(
                 "--san {san:?}: must be an IP address or a DNS name"
             ));
         }
+        sans.push(bare.to_string());
     }
     Ok(Exposure {
         service_type,
         api_port,
         konnectivity_port,
         external_address,
-        sans: o.sans.clone(),
+        sans,
     })
 }
 
-fn check_address(addr: &str) -> Result<(), String> {
-    let host = addr.trim_start_matches('[').trim_end_matches(']');
+/// `[2001:db8::1]` as k0s wants a host: without brackets (they belong inside URLs only,
+/// where `kubeconfig::server_url` adds them).
+fn unbracket(addr: &str) -> &str {
+    match addr.strip_prefix('[').and_then(|a| a.strip_suffix(']')) {
+        Some(inner) if inner.parse::<std::net::Ipv6Addr>().is_ok() => inner,
+        _ => addr,
+    }
+}
+
+/// The external address as a bare host: an IP address (IPv6 without brackets) or a DNS name.
+fn host(addr: &str) -> Result<String, String> {
+    let host = unbracket(addr);
     let ok = host.parse::<std::net::IpAddr>().is_ok()
         || (host.len() <= 253
             && host
@@ -88,10 +101,10 @@ fn check_address(addr: &str) -> Result<(), String> {
                 .all(|l| naming::check_label(&l.to_ascii_lowercase()).is_ok()));
     if !ok || host == "0.0.0.0" || host == "::" {
         return Err(format!(
-            "--external-address / spec.externalAddress {addr:?}: must be an IP address or a DNS name"
+            "--external-address / spec.externalAddress {addr:?}: must be an IP address or a DNS name (an IPv6 address with or without brackets)"
         ));
     }
-    Ok(())
+    Ok(host.to_string())
 }
 
 fn port(value: i64, what: &str, node_port: bool) -> Result<u16, String> {
@@ -104,4 +117,49 @@ fn port(value: i64, what: &str, node_port: bool) -> Result<u16, String> {
         .ok()
         .filter(|p| *p >= 1)
         .ok_or_else(|| format!("{what}: {value} is not a port; it must be in 1-65535"))
+}
+
+/// Ports that k0s's own processes bind inside the controller pod, and who binds them:
+/// the API or konnectivity port on one of them crash-loops the pod.
+fn reserved_ports(storage: &Storage) -> Vec<(u16, &'static str)> {
+    let mut ports = vec![
+        (8133, "konnectivity-server's admin port"),
+        (10257, "kube-controller-manager"),
+        (10259, "kube-scheduler"),
+    ];
+    match storage {
+        Storage::Kine(KineSource::Sqlite) => {
+            ports.push((2380, "the peer port of kine's embedded etcd"))
+        }
+        Storage::Kine(_) => {
+            ports.push((9443, "k0s's own API (the controller join API)"));
+            ports.push((2380, "the peer port of kine's embedded etcd"));
+        }
+        Storage::Etcd { .. } => ports.push((9443, "k0s's own API (the controller join API)")),
+    }
+    ports
+}
+
+/// Refuse an API or konnectivity port that a k0s process already binds in the pod.
+pub fn check_reserved(
+    api_port: Option<u16>,
+    konnectivity_port: Option<u16>,
+    storage: &Storage,
+) -> Result<(), String> {
+    let reserved = reserved_ports(storage);
+    for (port, what) in [
+        (api_port, "--api-port / spec.service.apiPort"),
+        (
+            konnectivity_port,
+            "--konnectivity-port / spec.service.konnectivityPort",
+        ),
+    ] {
+        let Some(port) = port else { continue };
+        if let Some((_, owner)) = reserved.iter().find(|(p, _)| *p == port) {
+            return Err(format!(
+                "{what}: {port} is taken inside the controller pod by {owner}; pick another port"
+            ));
+        }
+    }
+    Ok(())
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{ResourceRequirements, Volume};
 use serde_json::Value;
 
-use super::cluster::{Cluster, ClusterSpec};
+use super::cluster::{ClaimTemplate, Cluster, ClusterSpec};
 use super::{image, naming, pki::KeyAlgorithm};
 
 mod controller;
@@ -20,6 +20,8 @@ mod storage;
 mod tests;
 
 pub use document::to_cluster;
+pub use resources::size_bytes;
+pub use storage::MIN_ETCD_SIZE;
 
 /// `create`'s input as the CLI collected it; `None` means "not given".
 #[derive(Debug, Clone, Default)]
@@ -48,6 +50,8 @@ pub struct CreateOptions {
     pub manifests: Vec<String>,
     pub cpu: Option<String>,
     pub memory: Option<String>,
+    pub etcd_cpu: Option<String>,
+    pub etcd_memory: Option<String>,
     pub labels: Vec<String>,
     pub annotations: Vec<String>,
     pub key_algorithm: Option<KeyAlgorithm>,
@@ -89,6 +93,8 @@ pub enum Storage {
         storage_class: Option<String>,
         args: Vec<String>,
         auto_delete: bool,
+        /// The etcd container's requests and limits.
+        resources: Option<ResourceRequirements>,
     },
     Kine(KineSource),
 }
@@ -97,9 +103,10 @@ pub enum Storage {
 pub enum Persistence {
     EmptyDir,
     HostPath(String),
+    /// A claim per replica from the user's template (its labels, annotations and spec
+    /// kept), with access mode, size and class filled in where the user left them out.
     Pvc {
-        size: String,
-        storage_class: Option<String>,
+        claim: Box<ClaimTemplate>,
         auto_delete: bool,
     },
 }
@@ -183,12 +190,15 @@ pub fn resolve(o: CreateOptions) -> Result<Resolved, String> {
     let exposure = exposure::resolve(&o, &spec)?;
     let storage = storage::resolve(&o, &spec)?;
     storage::check_replicas(&storage, replicas)?;
+    exposure::check_reserved(exposure.api_port, exposure.konnectivity_port, &storage)?;
     storage::check_name_length(&name, &storage)?;
     let persistence = storage::persistence(&o, &spec)?;
     let controller = controller::resolve(&o, &spec)?;
     let resources = resources::resolve(
-        o.cpu.as_deref(),
-        o.memory.as_deref(),
+        [
+            ("--cpu", o.cpu.as_deref()),
+            ("--memory", o.memory.as_deref()),
+        ],
         spec.resources.clone(),
     )?;
     let (labels, annotations) = metadata::resolve(&o)?;

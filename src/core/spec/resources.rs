@@ -3,17 +3,18 @@
 use k8s_openapi::api::core::v1::ResourceRequirements;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
-/// `--cpu REQUEST[:LIMIT]`, `--memory REQUEST[:LIMIT]` into resource requirements.
+/// `--cpu REQUEST[:LIMIT]`, `--memory REQUEST[:LIMIT]` (or the etcd container's pair of
+/// flags, named in `flags`) into resource requirements over `base`, the document's.
 pub fn resolve(
-    cpu: Option<&str>,
-    memory: Option<&str>,
+    flags: [(&str, Option<&str>); 2],
     base: Option<ResourceRequirements>,
 ) -> Result<Option<ResourceRequirements>, String> {
+    let [(cpu_flag, cpu), (memory_flag, memory)] = flags;
     if cpu.is_none() && memory.is_none() {
         return Ok(base);
     }
     let mut r = base.unwrap_or_default();
-    for (flag, value, key) in [("--cpu", cpu, "cpu"), ("--memory", memory, "memory")] {
+    for (flag, value, key) in [(cpu_flag, cpu, "cpu"), (memory_flag, memory, "memory")] {
         let Some(value) = value else { continue };
         let (req, lim) = match value.split_once(':') {
             Some((a, b)) => (a, Some(b)),
@@ -45,16 +46,29 @@ pub fn resolve(
 }
 
 pub fn check_quantity(value: &str, what: &str) -> Result<(), String> {
+    size_bytes(value)
+        .map(|_| ())
+        .ok_or_else(|| format!("{what}: {value:?} is not a size such as 1Gi or 500Mi"))
+}
+
+/// A size such as `1Gi`, `500M` or `2048` in bytes, if it is one.
+pub fn size_bytes(value: &str) -> Option<u64> {
     let digits = value.trim_end_matches(|c: char| c.is_ascii_alphabetic());
     let unit = &value[digits.len()..];
-    if !digits.is_empty()
-        && digits.bytes().all(|b| b.is_ascii_digit())
-        && ["", "Ki", "Mi", "Gi", "Ti", "k", "M", "G", "T"].contains(&unit)
-    {
-        Ok(())
-    } else {
-        Err(format!(
-            "{what}: {value:?} is not a size such as 1Gi or 500Mi"
-        ))
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
+    let factor: u64 = match unit {
+        "" => 1,
+        "Ki" => 1 << 10,
+        "Mi" => 1 << 20,
+        "Gi" => 1 << 30,
+        "Ti" => 1 << 40,
+        "k" => 1_000,
+        "M" => 1_000_000,
+        "G" => 1_000_000_000,
+        "T" => 1_000_000_000_000,
+        _ => return None,
+    };
+    digits.parse::<u64>().ok()?.checked_mul(factor)
 }

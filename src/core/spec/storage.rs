@@ -1,10 +1,17 @@
 //! Where the control plane keeps its state: etcd beside it or kine (SQLite or an external
 //! database), and the controller's data volume.
 
-use super::resources::check_quantity;
+use k8s_openapi::api::core::v1::PersistentVolumeClaimSpec;
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+
+use super::resources::{self, check_quantity, size_bytes};
 use super::{CreateOptions, DEFAULT_ETCD_IMAGE, DEFAULT_SIZE, KineSource, Persistence, Storage};
-use crate::core::cluster::ClusterSpec;
+use crate::core::cluster::{ClaimTemplate, ClusterSpec};
 use crate::core::naming;
+
+/// The smallest etcd volume: below it the quota that leaves room for the WAL and a second
+/// copy of the database (`plan::etcd::quota_bytes`) is too small for a control plane.
+pub const MIN_ETCD_SIZE: &str = "768Mi";
 
 /// Flags, then the document, then etcd.
 pub fn resolve(o: &CreateOptions, spec: &ClusterSpec) -> Result<Storage, String> {
@@ -37,18 +44,37 @@ pub fn resolve(o: &CreateOptions, spec: &ClusterSpec) -> Result<Storage, String>
                 .or(persistence.size)
                 .unwrap_or_else(|| DEFAULT_SIZE.to_string());
             check_quantity(&size, "--etcd-size / spec.storage.etcd.persistence.size")?;
+            if size_bytes(&size) < size_bytes(MIN_ETCD_SIZE) {
+                return Err(format!(
+                    "--etcd-size / spec.storage.etcd.persistence.size {size:?}: must be at least {MIN_ETCD_SIZE} (etcd's WAL and a second copy of its database share the volume)"
+                ));
+            }
             check_etcd_args(&etcd.args)?;
+            let resources = resources::resolve(
+                [
+                    ("--etcd-cpu", o.etcd_cpu.as_deref()),
+                    ("--etcd-memory", o.etcd_memory.as_deref()),
+                ],
+                etcd.resources.clone(),
+            )?;
             Ok(Storage::Etcd {
                 image: etcd.image.unwrap_or_else(|| DEFAULT_ETCD_IMAGE.to_string()),
                 size,
                 storage_class: o.storage_class.clone().or(persistence.storage_class),
                 args: etcd.args,
                 auto_delete: etcd.auto_delete_pvcs.unwrap_or(false),
+                resources,
             })
         }
         "kine" => {
-            if o.etcd_size.is_some() {
-                return Err("--etcd-size needs --storage etcd".into());
+            for (flag, given) in [
+                ("--etcd-size", o.etcd_size.is_some()),
+                ("--etcd-cpu", o.etcd_cpu.is_some()),
+                ("--etcd-memory", o.etcd_memory.is_some()),
+            ] {
+                if given {
+                    return Err(format!("{flag} needs --storage etcd"));
+                }
             }
             let kine = doc_storage.kine.clone().unwrap_or_default();
             let source = if let Some(url) = &o.datasource {
@@ -153,32 +179,51 @@ pub fn persistence(o: &CreateOptions, spec: &ClusterSpec) -> Result<Persistence,
             }
             Ok(Persistence::HostPath(path))
         }
-        "pvc" => {
-            let claim = doc_persistence
-                .persistent_volume_claim
-                .clone()
-                .unwrap_or_default();
-            let claim_spec = claim.spec.unwrap_or_default();
-            let doc_size = claim_spec
-                .resources
-                .as_ref()
-                .and_then(|r| r.requests.as_ref())
-                .and_then(|r| r.get("storage"))
-                .map(|q| q.0.clone());
-            let size = o
-                .persistence_size
-                .clone()
-                .or(doc_size)
-                .unwrap_or_else(|| DEFAULT_SIZE.to_string());
-            check_quantity(&size, "--persistence-size")?;
-            Ok(Persistence::Pvc {
-                size,
-                storage_class: o.storage_class.clone().or(claim_spec.storage_class_name),
-                auto_delete: doc_persistence.auto_delete_pvcs.unwrap_or(false),
-            })
-        }
+        "pvc" => Ok(Persistence::Pvc {
+            claim: Box::new(claim_template(
+                o,
+                doc_persistence
+                    .persistent_volume_claim
+                    .clone()
+                    .unwrap_or_default(),
+            )?),
+            auto_delete: doc_persistence.auto_delete_pvcs.unwrap_or(false),
+        }),
         other => Err(format!(
             "--persistence / spec.persistence.type {other:?}: must be emptyDir, hostPath or pvc"
         )),
     }
+}
+
+/// The user's claim template with what is missing filled in: access mode ReadWriteOnce,
+/// the size (`--persistence-size` wins) and the class (`--storage-class` wins). Everything
+/// else (other access modes, volumeMode, selector, volumeName, labels, annotations) is kept.
+/// The name is always the data volume's, so it is not taken from the document.
+fn claim_template(o: &CreateOptions, mut claim: ClaimTemplate) -> Result<ClaimTemplate, String> {
+    let mut spec: PersistentVolumeClaimSpec = claim.spec.take().unwrap_or_default();
+    if spec.access_modes.as_ref().is_none_or(Vec::is_empty) {
+        spec.access_modes = Some(vec!["ReadWriteOnce".into()]);
+    }
+    let requests = spec
+        .resources
+        .get_or_insert_with(Default::default)
+        .requests
+        .get_or_insert_with(Default::default);
+    let size = o
+        .persistence_size
+        .clone()
+        .or(requests.get("storage").map(|q| q.0.clone()))
+        .unwrap_or_else(|| DEFAULT_SIZE.to_string());
+    check_quantity(
+        &size,
+        "--persistence-size / spec.persistence.persistentVolumeClaim.spec.resources.requests.storage",
+    )?;
+    requests.insert("storage".into(), Quantity(size));
+    if let Some(class) = &o.storage_class {
+        spec.storage_class_name = Some(class.clone());
+    }
+    claim.metadata.name = None;
+    claim.metadata.namespace = None;
+    claim.spec = Some(spec);
+    Ok(claim)
 }

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use futures::future::join_all;
+use k8s_openapi::api::core::v1::PersistentVolumeClaim;
 
 use super::Kind;
 use crate::core::naming::{self, Names};
@@ -77,7 +78,13 @@ pub async fn wave1(conn: &Connection, r: &Resolved) -> Result<Facts, Failure> {
         refs.iter()
             .map(|(k, n, _)| target_labels(conn, ns, *k, n.clone())),
     );
-    let (checks, namespace, nodes, ref_checks) = tokio::join!(checks, namespace, nodes, ref_checks);
+    // Claims that `delete --keep-data` left behind under this name.
+    let claims_api: kube::Api<PersistentVolumeClaim> =
+        kube::Api::namespaced(conn.client.clone(), ns);
+    let claims_params = kube::api::ListParams::default().labels(&naming::selector(&r.name));
+    let claims = claims_api.list_metadata(&claims_params);
+    let (checks, namespace, nodes, ref_checks, claims) =
+        tokio::join!(checks, namespace, nodes, ref_checks, claims);
 
     // Reading namespaces is cluster-scoped; a namespace-scoped role may not. Then assume it
     // exists: if it does not, the first write says so and the run is rolled back.
@@ -122,6 +129,15 @@ pub async fn wave1(conn: &Connection, r: &Resolved) -> Result<Facts, Failure> {
                 r.name
             )));
         }
+        let claims: Vec<String> = claims
+            .map_err(|e| conn.translate(e))?
+            .items
+            .into_iter()
+            .filter_map(|c| c.metadata.name)
+            .collect();
+        if !claims.is_empty() {
+            return Err(Failure::Usage(leftover_claims(r, &claims)));
+        }
         for ((_, name, flag), found) in refs.iter().zip(ref_checks) {
             if found.map_err(|e| conn.translate(e))?.is_none() {
                 return Err(Failure::Failed(format!(
@@ -148,4 +164,22 @@ pub async fn wave1(conn: &Connection, r: &Resolved) -> Result<Facts, Failure> {
         namespace_exists,
         node_address,
     })
+}
+
+/// Claims left by `delete --keep-data` hold data written under certificate authorities that
+/// were deleted with the control plane: a new control plane of that name would start on
+/// them with new ones (service-account tokens, node certificates and etcd's own members no
+/// longer match). So `create` refuses and names the choices.
+fn leftover_claims(r: &Resolved, claims: &[String]) -> String {
+    let ns = &r.namespace;
+    format!(
+        "control plane {name} was deleted with --keep-data and left {count} in namespace {ns} ({list}); a new control plane of that name would start with new certificate authorities on that data, so nothing was written. Keep the data and pick another NAME, or remove the claims and their data with `k0smotron -n {ns} delete {name}` and create again",
+        name = r.name,
+        count = if claims.len() == 1 {
+            "a PersistentVolumeClaim".to_string()
+        } else {
+            format!("{} PersistentVolumeClaims", claims.len())
+        },
+        list = claims.join(", "),
+    )
 }
