@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a k0s control plane to the mothership and wait until it serves')
+            [CompletionResult]::new('certs', 'certs', [CompletionResultType]::ParameterValue, 'Renew a control plane''s certificates from its kept CAs')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete control planes and everything they own')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that the mothership is reachable and that we may do everything k0smotron needs')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List control planes: version, readiness, status, endpoint, age')
@@ -47,8 +48,8 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Return a paused control plane to its replica counts')
             [CompletionResult]::new('scale', 'scale', [CompletionResultType]::ParameterValue, 'Change the number of controller replicas (and etcd members, which only grow)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Everything about one control plane, and a verdict (exit 0 only when Ready)')
-            [CompletionResult]::new('join-token', 'join-token', [CompletionResultType]::ParameterValue, 'Print a k0s join token for a worker or controller, or list and invalidate tokens')
-            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a k0s join token for a worker or controller, or list and invalidate tokens')
+            [CompletionResult]::new('join-token', 'join-token', [CompletionResultType]::ParameterValue, 'Print a k0s join token for a worker node, or list and invalidate tokens')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a k0s join token for a worker node, or list and invalidate tokens')
             [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Change the k0s version (one minor at a time) or the etcd version, rolling the pods')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until a control plane is Ready (or deleted)')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client version and, when reachable, the mothership''s')
@@ -70,7 +71,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'etcd (a StatefulSet beside the controllers) or kine [default: etcd]')
             [CompletionResult]::new('--datasource', '--datasource', [CompletionResultType]::ParameterName, 'kine data source URL (postgres://, mysql://, ...); implies --storage kine')
             [CompletionResult]::new('--datasource-secret', '--datasource-secret', [CompletionResultType]::ParameterName, 'Secret in the namespace holding K0SMOTRON_KINE_DATASOURCE_URL; implies --storage kine')
-            [CompletionResult]::new('--etcd-size', '--etcd-size', [CompletionResultType]::ParameterName, 'Size of each etcd member''s volume [default: 1Gi]')
+            [CompletionResult]::new('--etcd-size', '--etcd-size', [CompletionResultType]::ParameterName, 'Size of each etcd member''s volume, at least 768Mi; sets etcd''s quota [default: 1Gi]')
             [CompletionResult]::new('--persistence', '--persistence', [CompletionResultType]::ParameterName, 'The controller''s data volume [default: emptyDir]')
             [CompletionResult]::new('--persistence-size', '--persistence-size', [CompletionResultType]::ParameterName, 'Size of the data volume with --persistence pvc [default: 1Gi]')
             [CompletionResult]::new('--storage-class', '--storage-class', [CompletionResultType]::ParameterName, 'StorageClass for etcd and pvc volumes (default: the mothership''s default class)')
@@ -80,6 +81,8 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('--manifests', '--manifests', [CompletionResultType]::ParameterName, 'ConfigMap (NAME or configmap/NAME) or Secret (secret/NAME) of manifests for k0s to apply (repeatable)')
             [CompletionResult]::new('--cpu', '--cpu', [CompletionResultType]::ParameterName, 'CPU request, or REQUEST:LIMIT, of each controller (e.g. 500m:2)')
             [CompletionResult]::new('--memory', '--memory', [CompletionResultType]::ParameterName, 'Memory request, or REQUEST:LIMIT, of each controller (e.g. 1Gi:2Gi)')
+            [CompletionResult]::new('--etcd-cpu', '--etcd-cpu', [CompletionResultType]::ParameterName, 'CPU request, or REQUEST:LIMIT, of each etcd member (e.g. 100m)')
+            [CompletionResult]::new('--etcd-memory', '--etcd-memory', [CompletionResultType]::ParameterName, 'Memory request, or REQUEST:LIMIT, of each etcd member (e.g. 256Mi:512Mi)')
             [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Label KEY=VALUE for every object (repeatable; never used in selectors)')
             [CompletionResult]::new('--annotation', '--annotation', [CompletionResultType]::ParameterName, 'Annotation KEY=VALUE for every object (repeatable)')
             [CompletionResult]::new('--key-algorithm', '--key-algorithm', [CompletionResultType]::ParameterName, 'Key type for the CAs and certificates [default: rsa-2048, as the operator and k0s use]')
@@ -105,6 +108,55 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress: only data, warnings and errors')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'k0smotron;certs' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection to the mothership')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours and no spinners (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress: only data, warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress: only data, warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Re-issue every leaf certificate from the kept CAs and roll the pods one at a time')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'k0smotron;certs;renew' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each rollout')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection to the mothership')
+            [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return once the Secrets and StatefulSets are changed; the pods roll by themselves')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours and no spinners (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress: only data, warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress: only data, warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'k0smotron;certs;help' {
+            [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Re-issue every leaf certificate from the kept CAs and roll the pods one at a time')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'k0smotron;certs;help;renew' {
+            break
+        }
+        'k0smotron;certs;help;help' {
             break
         }
         'k0smotron;delete' {
@@ -290,7 +342,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             break
         }
         'k0smotron;join-token' {
-            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Which node the token joins')
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Which node the token joins (controller is refused: controllers are added with `scale`)')
             [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for a Ready controller pod')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
@@ -308,14 +360,14 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Print a token that joins a worker node')
-            [CompletionResult]::new('controller', 'controller', [CompletionResultType]::ParameterValue, 'Print a token that joins another controller (needs etcd or an external database)')
+            [CompletionResult]::new('controller', 'controller', [CompletionResultType]::ParameterValue, 'Refused, saying why: controllers are added with `k0smotron scale`, not joined')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the tokens k0s knows (both roles)')
             [CompletionResult]::new('invalidate', 'invalidate', [CompletionResultType]::ParameterValue, 'Invalidate tokens by ID')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'k0smotron;token' {
-            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Which node the token joins')
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Which node the token joins (controller is refused: controllers are added with `scale`)')
             [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for a Ready controller pod')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
@@ -333,7 +385,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Print a token that joins a worker node')
-            [CompletionResult]::new('controller', 'controller', [CompletionResultType]::ParameterValue, 'Print a token that joins another controller (needs etcd or an external database)')
+            [CompletionResult]::new('controller', 'controller', [CompletionResultType]::ParameterValue, 'Refused, saying why: controllers are added with `k0smotron scale`, not joined')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the tokens k0s knows (both roles)')
             [CompletionResult]::new('invalidate', 'invalidate', [CompletionResultType]::ParameterValue, 'Invalidate tokens by ID')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -491,7 +543,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
         }
         'k0smotron;join-token;help' {
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Print a token that joins a worker node')
-            [CompletionResult]::new('controller', 'controller', [CompletionResultType]::ParameterValue, 'Print a token that joins another controller (needs etcd or an external database)')
+            [CompletionResult]::new('controller', 'controller', [CompletionResultType]::ParameterValue, 'Refused, saying why: controllers are added with `k0smotron scale`, not joined')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the tokens k0s knows (both roles)')
             [CompletionResult]::new('invalidate', 'invalidate', [CompletionResultType]::ParameterValue, 'Invalidate tokens by ID')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -514,7 +566,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
         }
         'k0smotron;token;help' {
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Print a token that joins a worker node')
-            [CompletionResult]::new('controller', 'controller', [CompletionResultType]::ParameterValue, 'Print a token that joins another controller (needs etcd or an external database)')
+            [CompletionResult]::new('controller', 'controller', [CompletionResultType]::ParameterValue, 'Refused, saying why: controllers are added with `k0smotron scale`, not joined')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the tokens k0s knows (both roles)')
             [CompletionResult]::new('invalidate', 'invalidate', [CompletionResultType]::ParameterValue, 'Invalidate tokens by ID')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -614,6 +666,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
         }
         'k0smotron;help' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a k0s control plane to the mothership and wait until it serves')
+            [CompletionResult]::new('certs', 'certs', [CompletionResultType]::ParameterValue, 'Renew a control plane''s certificates from its kept CAs')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete control planes and everything they own')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that the mothership is reachable and that we may do everything k0smotron needs')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List control planes: version, readiness, status, endpoint, age')
@@ -623,7 +676,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Return a paused control plane to its replica counts')
             [CompletionResult]::new('scale', 'scale', [CompletionResultType]::ParameterValue, 'Change the number of controller replicas (and etcd members, which only grow)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Everything about one control plane, and a verdict (exit 0 only when Ready)')
-            [CompletionResult]::new('join-token', 'join-token', [CompletionResultType]::ParameterValue, 'Print a k0s join token for a worker or controller, or list and invalidate tokens')
+            [CompletionResult]::new('join-token', 'join-token', [CompletionResultType]::ParameterValue, 'Print a k0s join token for a worker node, or list and invalidate tokens')
             [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Change the k0s version (one minor at a time) or the etcd version, rolling the pods')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until a control plane is Ready (or deleted)')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client version and, when reachable, the mothership''s')
@@ -632,6 +685,13 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             break
         }
         'k0smotron;help;create' {
+            break
+        }
+        'k0smotron;help;certs' {
+            [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Re-issue every leaf certificate from the kept CAs and roll the pods one at a time')
+            break
+        }
+        'k0smotron;help;certs;renew' {
             break
         }
         'k0smotron;help;delete' {
@@ -663,7 +723,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
         }
         'k0smotron;help;join-token' {
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Print a token that joins a worker node')
-            [CompletionResult]::new('controller', 'controller', [CompletionResultType]::ParameterValue, 'Print a token that joins another controller (needs etcd or an external database)')
+            [CompletionResult]::new('controller', 'controller', [CompletionResultType]::ParameterValue, 'Refused, saying why: controllers are added with `k0smotron scale`, not joined')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the tokens k0s knows (both roles)')
             [CompletionResult]::new('invalidate', 'invalidate', [CompletionResultType]::ParameterValue, 'Invalidate tokens by ID')
             break

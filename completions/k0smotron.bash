@@ -16,6 +16,9 @@ _k0smotron() {
             ",$1")
                 cmd="k0smotron"
                 ;;
+            k0smotron,certs)
+                cmd="k0smotron__subcmd__certs"
+                ;;
             k0smotron,completion)
                 cmd="k0smotron__subcmd__completion"
                 ;;
@@ -67,6 +70,21 @@ _k0smotron() {
             k0smotron,wait)
                 cmd="k0smotron__subcmd__wait"
                 ;;
+            k0smotron__subcmd__certs,help)
+                cmd="k0smotron__subcmd__certs__subcmd__help"
+                ;;
+            k0smotron__subcmd__certs,renew)
+                cmd="k0smotron__subcmd__certs__subcmd__renew"
+                ;;
+            k0smotron__subcmd__certs__subcmd__help,help)
+                cmd="k0smotron__subcmd__certs__subcmd__help__subcmd__help"
+                ;;
+            k0smotron__subcmd__certs__subcmd__help,renew)
+                cmd="k0smotron__subcmd__certs__subcmd__help__subcmd__renew"
+                ;;
+            k0smotron__subcmd__help,certs)
+                cmd="k0smotron__subcmd__help__subcmd__certs"
+                ;;
             k0smotron__subcmd__help,completion)
                 cmd="k0smotron__subcmd__help__subcmd__completion"
                 ;;
@@ -114,6 +132,9 @@ _k0smotron() {
                 ;;
             k0smotron__subcmd__help,wait)
                 cmd="k0smotron__subcmd__help__subcmd__wait"
+                ;;
+            k0smotron__subcmd__help__subcmd__certs,renew)
+                cmd="k0smotron__subcmd__help__subcmd__certs__subcmd__renew"
                 ;;
             k0smotron__subcmd__help__subcmd__join__subcmd__token,controller)
                 cmd="k0smotron__subcmd__help__subcmd__join__subcmd__token__subcmd__controller"
@@ -164,12 +185,142 @@ _k0smotron() {
 
     case "${cmd}" in
         k0smotron)
-            opts="-n -o -v -q -h -V --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help --version create delete doctor list export kubeconfig pause resume scale status join-token token upgrade wait version completion help"
+            opts="-n -o -v -q -h -V --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help --version create certs delete doctor list export kubeconfig pause resume scale status join-token token upgrade wait version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml wide name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml wide name" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k0smotron__subcmd__certs)
+            opts="-n -o -v -q -h --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help renew help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml wide name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml wide name" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k0smotron__subcmd__certs__subcmd__help)
+            opts="renew help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k0smotron__subcmd__certs__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k0smotron__subcmd__certs__subcmd__help__subcmd__renew)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k0smotron__subcmd__certs__subcmd__renew)
+            opts="-n -o -v -q -h --no-wait --timeout --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -248,7 +399,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__create)
-            opts="-f -n -o -v -q -h --filename --version --image --replicas --service-type --api-port --konnectivity-port --external-address --san --storage --datasource --datasource-secret --etcd-size --persistence --persistence-size --storage-class --host-path --k0s-config --controller-flag --manifests --cpu --memory --label --annotation --create-namespace --key-algorithm --dry-run --show-secrets --no-wait --timeout --lb-timeout --ttl --keep-on-failure --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
+            opts="-f -n -o -v -q -h --filename --version --image --replicas --service-type --api-port --konnectivity-port --external-address --san --storage --datasource --datasource-secret --etcd-size --persistence --persistence-size --storage-class --host-path --k0s-config --controller-flag --manifests --cpu --memory --etcd-cpu --etcd-memory --label --annotation --create-namespace --key-algorithm --dry-run --show-secrets --no-wait --timeout --lb-timeout --ttl --keep-on-failure --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -343,6 +494,14 @@ _k0smotron() {
                     return 0
                     ;;
                 --memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-cpu)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-memory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -540,8 +699,36 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__help)
-            opts="create delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help"
+            opts="create certs delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k0smotron__subcmd__help__subcmd__certs)
+            opts="renew"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k0smotron__subcmd__help__subcmd__certs__subcmd__renew)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -35,6 +35,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand create 'Write a k0s control plane to the mothership and wait until it serves'
+            cand certs 'Renew a control plane''s certificates from its kept CAs'
             cand delete 'Delete control planes and everything they own'
             cand doctor 'Check that the mothership is reachable and that we may do everything k0smotron needs'
             cand list 'List control planes: version, readiness, status, endpoint, age'
@@ -44,8 +45,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand resume 'Return a paused control plane to its replica counts'
             cand scale 'Change the number of controller replicas (and etcd members, which only grow)'
             cand status 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
-            cand join-token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
-            cand token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
+            cand join-token 'Print a k0s join token for a worker node, or list and invalidate tokens'
+            cand token 'Print a k0s join token for a worker node, or list and invalidate tokens'
             cand upgrade 'Change the k0s version (one minor at a time) or the etcd version, rolling the pods'
             cand wait 'Wait until a control plane is Ready (or deleted)'
             cand version 'Print the client version and, when reachable, the mothership''s'
@@ -66,7 +67,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --storage 'etcd (a StatefulSet beside the controllers) or kine [default: etcd]'
             cand --datasource 'kine data source URL (postgres://, mysql://, ...); implies --storage kine'
             cand --datasource-secret 'Secret in the namespace holding K0SMOTRON_KINE_DATASOURCE_URL; implies --storage kine'
-            cand --etcd-size 'Size of each etcd member''s volume [default: 1Gi]'
+            cand --etcd-size 'Size of each etcd member''s volume, at least 768Mi; sets etcd''s quota [default: 1Gi]'
             cand --persistence 'The controller''s data volume [default: emptyDir]'
             cand --persistence-size 'Size of the data volume with --persistence pvc [default: 1Gi]'
             cand --storage-class 'StorageClass for etcd and pvc volumes (default: the mothership''s default class)'
@@ -76,6 +77,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --manifests 'ConfigMap (NAME or configmap/NAME) or Secret (secret/NAME) of manifests for k0s to apply (repeatable)'
             cand --cpu 'CPU request, or REQUEST:LIMIT, of each controller (e.g. 500m:2)'
             cand --memory 'Memory request, or REQUEST:LIMIT, of each controller (e.g. 1Gi:2Gi)'
+            cand --etcd-cpu 'CPU request, or REQUEST:LIMIT, of each etcd member (e.g. 100m)'
+            cand --etcd-memory 'Memory request, or REQUEST:LIMIT, of each etcd member (e.g. 256Mi:512Mi)'
             cand --label 'Label KEY=VALUE for every object (repeatable; never used in selectors)'
             cand --annotation 'Annotation KEY=VALUE for every object (repeatable)'
             cand --key-algorithm 'Key type for the CAs and certificates [default: rsa-2048, as the operator and k0s use]'
@@ -101,6 +104,50 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --quiet 'No progress: only data, warnings and errors'
             cand -h 'Print help'
             cand --help 'Print help'
+        }
+        &'k0smotron;certs'= {
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours and no spinners (also when NO_COLOR is set)'
+            cand -q 'No progress: only data, warnings and errors'
+            cand --quiet 'No progress: only data, warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand renew 'Re-issue every leaf certificate from the kept CAs and roll the pods one at a time'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'k0smotron;certs;renew'= {
+            cand --timeout 'How long to wait for each rollout'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand --no-wait 'Return once the Secrets and StatefulSets are changed; the pods roll by themselves'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours and no spinners (also when NO_COLOR is set)'
+            cand -q 'No progress: only data, warnings and errors'
+            cand --quiet 'No progress: only data, warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'k0smotron;certs;help'= {
+            cand renew 'Re-issue every leaf certificate from the kept CAs and roll the pods one at a time'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'k0smotron;certs;help;renew'= {
+        }
+        &'k0smotron;certs;help;help'= {
         }
         &'k0smotron;delete'= {
             cand --wait 'Wait until everything is gone (`--wait=false` returns once the deletes are issued)'
@@ -276,7 +323,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --help 'Print help'
         }
         &'k0smotron;join-token'= {
-            cand --role 'Which node the token joins'
+            cand --role 'Which node the token joins (controller is refused: controllers are added with `scale`)'
             cand --expiry 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]'
             cand --timeout 'How long to wait for a Ready controller pod'
             cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
@@ -294,13 +341,13 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand worker 'Print a token that joins a worker node'
-            cand controller 'Print a token that joins another controller (needs etcd or an external database)'
+            cand controller 'Refused, saying why: controllers are added with `k0smotron scale`, not joined'
             cand list 'List the tokens k0s knows (both roles)'
             cand invalidate 'Invalidate tokens by ID'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'k0smotron;token'= {
-            cand --role 'Which node the token joins'
+            cand --role 'Which node the token joins (controller is refused: controllers are added with `scale`)'
             cand --expiry 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]'
             cand --timeout 'How long to wait for a Ready controller pod'
             cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
@@ -318,7 +365,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand worker 'Print a token that joins a worker node'
-            cand controller 'Print a token that joins another controller (needs etcd or an external database)'
+            cand controller 'Refused, saying why: controllers are added with `k0smotron scale`, not joined'
             cand list 'List the tokens k0s knows (both roles)'
             cand invalidate 'Invalidate tokens by ID'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -467,7 +514,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         }
         &'k0smotron;join-token;help'= {
             cand worker 'Print a token that joins a worker node'
-            cand controller 'Print a token that joins another controller (needs etcd or an external database)'
+            cand controller 'Refused, saying why: controllers are added with `k0smotron scale`, not joined'
             cand list 'List the tokens k0s knows (both roles)'
             cand invalidate 'Invalidate tokens by ID'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -484,7 +531,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         }
         &'k0smotron;token;help'= {
             cand worker 'Print a token that joins a worker node'
-            cand controller 'Print a token that joins another controller (needs etcd or an external database)'
+            cand controller 'Refused, saying why: controllers are added with `k0smotron scale`, not joined'
             cand list 'List the tokens k0s knows (both roles)'
             cand invalidate 'Invalidate tokens by ID'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -574,6 +621,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         }
         &'k0smotron;help'= {
             cand create 'Write a k0s control plane to the mothership and wait until it serves'
+            cand certs 'Renew a control plane''s certificates from its kept CAs'
             cand delete 'Delete control planes and everything they own'
             cand doctor 'Check that the mothership is reachable and that we may do everything k0smotron needs'
             cand list 'List control planes: version, readiness, status, endpoint, age'
@@ -583,7 +631,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand resume 'Return a paused control plane to its replica counts'
             cand scale 'Change the number of controller replicas (and etcd members, which only grow)'
             cand status 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
-            cand join-token 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
+            cand join-token 'Print a k0s join token for a worker node, or list and invalidate tokens'
             cand upgrade 'Change the k0s version (one minor at a time) or the etcd version, rolling the pods'
             cand wait 'Wait until a control plane is Ready (or deleted)'
             cand version 'Print the client version and, when reachable, the mothership''s'
@@ -591,6 +639,11 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'k0smotron;help;create'= {
+        }
+        &'k0smotron;help;certs'= {
+            cand renew 'Re-issue every leaf certificate from the kept CAs and roll the pods one at a time'
+        }
+        &'k0smotron;help;certs;renew'= {
         }
         &'k0smotron;help;delete'= {
         }
@@ -612,7 +665,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         }
         &'k0smotron;help;join-token'= {
             cand worker 'Print a token that joins a worker node'
-            cand controller 'Print a token that joins another controller (needs etcd or an external database)'
+            cand controller 'Refused, saying why: controllers are added with `k0smotron scale`, not joined'
             cand list 'List the tokens k0s knows (both roles)'
             cand invalidate 'Invalidate tokens by ID'
         }

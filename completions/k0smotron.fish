@@ -38,6 +38,7 @@ complete -c k0smotron -n "__fish_k0smotron_needs_command" -s q -l quiet -d 'No p
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -s V -l version -d 'Print version'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
+complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "certs" -d 'Renew a control plane\'s certificates from its kept CAs'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "delete" -d 'Delete control planes and everything they own'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "list" -d 'List control planes: version, readiness, status, endpoint, age'
@@ -47,8 +48,8 @@ complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "pause" -d 'Scal
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "resume" -d 'Return a paused control plane to its replica counts'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "scale" -d 'Change the number of controller replicas (and etcd members, which only grow)'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "status" -d 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
-complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "join-token" -d 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
-complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "token" -d 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
+complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "join-token" -d 'Print a k0s join token for a worker node, or list and invalidate tokens'
+complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "token" -d 'Print a k0s join token for a worker node, or list and invalidate tokens'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "upgrade" -d 'Change the k0s version (one minor at a time) or the etcd version, rolling the pods'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "wait" -d 'Wait until a control plane is Ready (or deleted)'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "version" -d 'Print the client version and, when reachable, the mothership\'s'
@@ -66,7 +67,7 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l san -d 'E
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l storage -d 'etcd (a StatefulSet beside the controllers) or kine [default: etcd]' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l datasource -d 'kine data source URL (postgres://, mysql://, ...); implies --storage kine' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l datasource-secret -d 'Secret in the namespace holding K0SMOTRON_KINE_DATASOURCE_URL; implies --storage kine' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l etcd-size -d 'Size of each etcd member\'s volume [default: 1Gi]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l etcd-size -d 'Size of each etcd member\'s volume, at least 768Mi; sets etcd\'s quota [default: 1Gi]' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l persistence -d 'The controller\'s data volume [default: emptyDir]' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l persistence-size -d 'Size of the data volume with --persistence pvc [default: 1Gi]' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l storage-class -d 'StorageClass for etcd and pvc volumes (default: the mothership\'s default class)' -r
@@ -76,6 +77,8 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l controlle
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l manifests -d 'ConfigMap (NAME or configmap/NAME) or Secret (secret/NAME) of manifests for k0s to apply (repeatable)' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l cpu -d 'CPU request, or REQUEST:LIMIT, of each controller (e.g. 500m:2)' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l memory -d 'Memory request, or REQUEST:LIMIT, of each controller (e.g. 1Gi:2Gi)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l etcd-cpu -d 'CPU request, or REQUEST:LIMIT, of each etcd member (e.g. 100m)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l etcd-memory -d 'Memory request, or REQUEST:LIMIT, of each etcd member (e.g. 256Mi:512Mi)' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l label -d 'Label KEY=VALUE for every object (repeatable; never used in selectors)' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l annotation -d 'Annotation KEY=VALUE for every object (repeatable)' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l key-algorithm -d 'Key type for the CAs and certificates [default: rsa-2048, as the operator and k0s use]' -r -f -a "rsa-2048\t''
@@ -100,6 +103,36 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -s v -l verb
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and not __fish_seen_subcommand_from renew help" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and not __fish_seen_subcommand_from renew help" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and not __fish_seen_subcommand_from renew help" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and not __fish_seen_subcommand_from renew help" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and not __fish_seen_subcommand_from renew help" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and not __fish_seen_subcommand_from renew help" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and not __fish_seen_subcommand_from renew help" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and not __fish_seen_subcommand_from renew help" -s q -l quiet -d 'No progress: only data, warnings and errors'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and not __fish_seen_subcommand_from renew help" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and not __fish_seen_subcommand_from renew help" -f -a "renew" -d 'Re-issue every leaf certificate from the kept CAs and roll the pods one at a time'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and not __fish_seen_subcommand_from renew help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and __fish_seen_subcommand_from renew" -l timeout -d 'How long to wait for each rollout' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and __fish_seen_subcommand_from renew" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and __fish_seen_subcommand_from renew" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and __fish_seen_subcommand_from renew" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and __fish_seen_subcommand_from renew" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and __fish_seen_subcommand_from renew" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and __fish_seen_subcommand_from renew" -l no-wait -d 'Return once the Secrets and StatefulSets are changed; the pods roll by themselves'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and __fish_seen_subcommand_from renew" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and __fish_seen_subcommand_from renew" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and __fish_seen_subcommand_from renew" -s q -l quiet -d 'No progress: only data, warnings and errors'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and __fish_seen_subcommand_from renew" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and __fish_seen_subcommand_from help" -f -a "renew" -d 'Re-issue every leaf certificate from the kept CAs and roll the pods one at a time'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand certs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l wait -d 'Wait until everything is gone (`--wait=false` returns once the deletes are issued)' -r -f -a "true\t''
 false\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand delete" -l timeout -d 'How long to wait for everything to be gone' -r
@@ -235,7 +268,7 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand status" -s v -l verb
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand status" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand status" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand status" -s h -l help -d 'Print help'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l role -d 'Which node the token joins' -r -f -a "worker\t''
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l role -d 'Which node the token joins (controller is refused: controllers are added with `scale`)' -r -f -a "worker\t''
 controller\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l timeout -d 'How long to wait for a Ready controller pod' -r
@@ -252,7 +285,7 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not 
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "worker" -d 'Print a token that joins a worker node'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "controller" -d 'Print a token that joins another controller (needs etcd or an external database)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "controller" -d 'Refused, saying why: controllers are added with `k0smotron scale`, not joined'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "list" -d 'List the tokens k0s knows (both roles)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "invalidate" -d 'Invalidate tokens by ID'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -312,11 +345,11 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fi
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "worker" -d 'Print a token that joins a worker node'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "controller" -d 'Print a token that joins another controller (needs etcd or an external database)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "controller" -d 'Refused, saying why: controllers are added with `k0smotron scale`, not joined'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the tokens k0s knows (both roles)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "invalidate" -d 'Invalidate tokens by ID'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l role -d 'Which node the token joins' -r -f -a "worker\t''
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l role -d 'Which node the token joins (controller is refused: controllers are added with `scale`)' -r -f -a "worker\t''
 controller\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l timeout -d 'How long to wait for a Ready controller pod' -r
@@ -333,7 +366,7 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fis
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "worker" -d 'Print a token that joins a worker node'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "controller" -d 'Print a token that joins another controller (needs etcd or an external database)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "controller" -d 'Refused, saying why: controllers are added with `k0smotron scale`, not joined'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "list" -d 'List the tokens k0s knows (both roles)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "invalidate" -d 'Invalidate tokens by ID'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -393,7 +426,7 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_se
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from invalidate" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from invalidate" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "worker" -d 'Print a token that joins a worker node'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "controller" -d 'Print a token that joins another controller (needs etcd or an external database)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "controller" -d 'Refused, saying why: controllers are added with `k0smotron scale`, not joined'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the tokens k0s knows (both roles)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "invalidate" -d 'Invalidate tokens by ID'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -455,23 +488,25 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s v -l 
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s h -l help -d 'Print help'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "delete" -d 'Delete control planes and everything they own'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "list" -d 'List control planes: version, readiness, status, endpoint, age'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "export" -d 'Print a control plane as the k0smotron.io/v1beta2 Cluster document its record holds'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "kubeconfig" -d 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "pause" -d 'Scale a control plane and its etcd to zero, keeping its data'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "resume" -d 'Return a paused control plane to its replica counts'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "scale" -d 'Change the number of controller replicas (and etcd members, which only grow)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "status" -d 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "join-token" -d 'Print a k0s join token for a worker or controller, or list and invalidate tokens'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "upgrade" -d 'Change the k0s version (one minor at a time) or the etcd version, rolling the pods'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "wait" -d 'Wait until a control plane is Ready (or deleted)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "version" -d 'Print the client version and, when reachable, the mothership\'s'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "completion" -d 'Print a shell completion script'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "certs" -d 'Renew a control plane\'s certificates from its kept CAs'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "delete" -d 'Delete control planes and everything they own'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "list" -d 'List control planes: version, readiness, status, endpoint, age'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "export" -d 'Print a control plane as the k0smotron.io/v1beta2 Cluster document its record holds'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "kubeconfig" -d 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "pause" -d 'Scale a control plane and its etcd to zero, keeping its data'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "resume" -d 'Return a paused control plane to its replica counts'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "scale" -d 'Change the number of controller replicas (and etcd members, which only grow)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "status" -d 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "join-token" -d 'Print a k0s join token for a worker node, or list and invalidate tokens'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "upgrade" -d 'Change the k0s version (one minor at a time) or the etcd version, rolling the pods'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "wait" -d 'Wait until a control plane is Ready (or deleted)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "version" -d 'Print the client version and, when reachable, the mothership\'s'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from certs" -f -a "renew" -d 'Re-issue every leaf certificate from the kept CAs and roll the pods one at a time'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "worker" -d 'Print a token that joins a worker node'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "controller" -d 'Print a token that joins another controller (needs etcd or an external database)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "controller" -d 'Refused, saying why: controllers are added with `k0smotron scale`, not joined'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "list" -d 'List the tokens k0s knows (both roles)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "invalidate" -d 'Invalidate tokens by ID'

@@ -214,14 +214,7 @@ fn start_keygen(
             etcd.as_ref().map(|(s, n)| (s.as_str(), n.as_str())),
             now,
         )?;
-        let admin = pki::client_cert(
-            alg,
-            &pki.ca,
-            "admin",
-            &["system:masters".into()],
-            pki::LEAF_VALIDITY,
-            now,
-        )?;
+        let admin = pki::admin_client(alg, &pki.ca, now)?;
         let keys = if etcd.is_some() { 8 } else { 5 };
         ui.check(
             crate::core::doctor::Status::Pass,

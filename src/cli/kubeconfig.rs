@@ -143,10 +143,7 @@ pub async fn run(args: KubeconfigArgs, global: &Global, ui: &Ui) -> Result<(), F
         ));
     }
     // The algorithm the control plane was created with.
-    let alg = match rec.key_algorithm.as_str() {
-        "ecdsa-p256" => pki::KeyAlgorithm::EcdsaP256,
-        _ => pki::KeyAlgorithm::Rsa2048,
-    };
+    let alg = pki::KeyAlgorithm::from_record(&rec.key_algorithm);
     let (user, groups, expiry) = (req.user.clone(), req.groups.clone(), req.expiry);
     let ca_for_key = ca.clone();
     let client = tokio::task::spawn_blocking(move || {

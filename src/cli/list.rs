@@ -37,6 +37,11 @@ fn cells(r: &Row, all: bool, wide: bool) -> Vec<String> {
                 .map(|n| n.to_string())
                 .unwrap_or_else(|| "-".into()),
             r.expires_at.clone().unwrap_or_else(|| "-".into()),
+            // The date is enough in a table; -o json has the time.
+            r.certificates_expire_at
+                .get(..10)
+                .unwrap_or(&r.certificates_expire_at)
+                .to_string(),
             r.reason.clone(),
         ]);
     }
@@ -83,7 +88,15 @@ pub async fn run(args: ListArgs, global: &Global, ui: &Ui) -> Result<(), Failure
     }
     header.extend(["VERSION", "READY", "STATUS", "SERVICE", "ENDPOINT", "AGE"]);
     if wide {
-        header.extend(["STORAGE", "IMAGE", "PORTS", "ETCD", "EXPIRES", "REASON"]);
+        header.extend([
+            "STORAGE",
+            "IMAGE",
+            "PORTS",
+            "ETCD",
+            "EXPIRES",
+            "CERTIFICATES",
+            "REASON",
+        ]);
     }
     let body: Vec<Vec<String>> = rows
         .iter()

@@ -1,6 +1,7 @@
 //! The command line: global flags, one file per subcommand, and the mapping from failures
 //! to exit codes.
 
+mod certs;
 mod completion;
 mod create;
 mod delete;
@@ -111,6 +112,9 @@ pub enum Command {
         after_help = "Examples:\n  k0smotron create demo\n  k0smotron -n control-planes create ci-42 --no-wait --ttl 2h\n  k0smotron create edge --service-type LoadBalancer --replicas 3\n  k0smotron create demo --dry-run -o yaml"
     )]
     Create(Box<create::CreateArgs>),
+    /// Renew a control plane's certificates from its kept CAs.
+    #[command(after_help = "Examples:\n  k0smotron certs renew demo")]
+    Certs(certs::CertsArgs),
     /// Delete control planes and everything they own.
     #[command(
         after_help = "Examples:\n  k0smotron delete demo\n  k0smotron delete ci-42 --yes --ignore-not-found\n  k0smotron delete --expired -A --dry-run"
@@ -148,7 +152,7 @@ pub enum Command {
     /// Everything about one control plane, and a verdict (exit 0 only when Ready).
     #[command(after_help = "Examples:\n  k0smotron status demo\n  k0smotron status demo -o json")]
     Status(status::StatusArgs),
-    /// Print a k0s join token for a worker or controller, or list and invalidate tokens.
+    /// Print a k0s join token for a worker node, or list and invalidate tokens.
     #[command(name = "join-token", visible_alias = "token")]
     #[command(
         after_help = "Examples:\n  k0smotron token worker demo > demo.token\n  k0smotron token worker demo --expiry 2h\n  k0smotron token list demo\n  k0smotron token invalidate demo abcdef"
@@ -177,6 +181,7 @@ pub enum Command {
 async fn dispatch(cli: Cli, ui: Ui) -> Result<(), Failure> {
     match cli.command {
         Command::Create(args) => create::run(*args, &cli.global, &ui).await,
+        Command::Certs(args) => certs::run(args, &cli.global, &ui).await,
         Command::Delete(args) => delete::run(args, &cli.global, &ui).await,
         Command::Doctor(args) => doctor::run(args, &cli.global, &ui).await,
         Command::Export(args) => export::run(args, &cli.global, &ui).await,

@@ -22,7 +22,7 @@ pub struct TokenArgs {
     /// The control plane (may be left out when the namespace has exactly one).
     #[arg(add = super::names::existing())]
     pub name: Option<String>,
-    /// Which node the token joins.
+    /// Which node the token joins (controller is refused: controllers are added with `scale`).
     #[arg(long, value_enum, default_value = "worker")]
     pub role: RoleArg,
     #[command(flatten)]

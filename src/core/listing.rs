@@ -59,6 +59,8 @@ pub struct Row {
     pub api_port: i64,
     pub konnectivity_port: i64,
     pub etcd_members: Option<i32>,
+    /// RFC 3339: when the leaf certificates `create` or the last `certs renew` issued run out.
+    pub certificates_expire_at: String,
 }
 
 /// Everything listed, in one scope (a namespace or all).
@@ -220,6 +222,9 @@ fn row(
         .and_then(|s| s.spec.as_ref()?.replicas)
         .is_some_and(|r| r < desired);
     let paused = data.get(PAUSED_KEY);
+    let certs_end = super::certs::leaves_expire_at(created, &data);
+    let certs_days = (certs_end - now).whole_days();
+    let renew = format!("`k0smotron certs renew {name}`");
     let (status, reason) = if expires.is_some_and(|e| e <= now) {
         (Status::Expired, "past its --ttl".to_string())
     } else if let Some(counts) = paused {
@@ -234,8 +239,26 @@ fn row(
         )
     } else if let Some(f) = failure {
         (Status::Failed, f)
+    } else if certs_end <= now {
+        (
+            Status::Degraded,
+            format!(
+                "its certificates expired at {}; {renew} issues new ones",
+                rfc3339(certs_end)
+            ),
+        )
+    } else if let Some(begun) = data.get(super::certs::RENEWAL_KEY) {
+        (
+            Status::Progressing,
+            format!("a certificate renewal begun at {begun} has not finished; {renew} finishes it"),
+        )
     } else if let Some(differs) = disagreement(spec, controller) {
         (Status::Progressing, differs)
+    } else if ready >= desired && certs_days < super::status::WARN_DAYS {
+        (
+            Status::Ready,
+            format!("its certificates expire in {certs_days} days; {renew} issues new ones"),
+        )
     } else if ready >= desired {
         (Status::Ready, String::new())
     } else if scaled_down {
@@ -271,6 +294,7 @@ fn row(
             .as_i64()
             .unwrap_or_default(),
         etcd_members: etcd.and_then(|s| s.spec.as_ref()?.replicas),
+        certificates_expire_at: rfc3339(certs_end),
     }
 }
 

@@ -30,6 +30,15 @@ pub enum KeyAlgorithm {
 }
 
 impl KeyAlgorithm {
+    /// As the record names it (`keyAlgorithm`); anything else was made with RSA-2048.
+    pub fn from_record(name: &str) -> Self {
+        if name == KeyAlgorithm::EcdsaP256.as_str() {
+            KeyAlgorithm::EcdsaP256
+        } else {
+            KeyAlgorithm::Rsa2048
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             KeyAlgorithm::Rsa2048 => "rsa-2048",
@@ -230,6 +239,41 @@ pub fn etcd_hosts(etcd_service: &str, namespace: &str) -> Vec<String> {
     ]
 }
 
+/// The etcd leaf of `purpose` (one of [`ETCD_LEAVES`]) for `key`, signed by the etcd CA.
+pub fn etcd_leaf(
+    purpose: &str,
+    key: &Key,
+    etcd_ca: &CertPair,
+    hosts: &[String],
+    now: OffsetDateTime,
+) -> Result<CertPair, String> {
+    let spec = LeafSpec {
+        common_name: purpose,
+        organization: Some(purpose),
+        hosts,
+        server: true,
+        client: true,
+        valid_for: LEAF_VALIDITY,
+    };
+    leaf(&spec, key, etcd_ca, now)
+}
+
+/// The client certificate of the admin kubeconfig in Secret `NAME-kubeconfig`.
+pub fn admin_client(
+    alg: KeyAlgorithm,
+    ca: &CertPair,
+    now: OffsetDateTime,
+) -> Result<CertPair, String> {
+    client_cert(
+        alg,
+        ca,
+        "admin",
+        &["system:masters".into()],
+        LEAF_VALIDITY,
+        now,
+    )
+}
+
 /// Everything a new control plane needs, generated once and shared by all replicas.
 pub struct Pki {
     pub ca: CertPair,
@@ -277,15 +321,10 @@ pub fn generate(
     if let Some((service, namespace)) = etcd_service {
         let hosts = etcd_hosts(service, namespace);
         for purpose in ETCD_LEAVES {
-            let spec = LeafSpec {
-                common_name: purpose,
-                organization: Some(purpose),
-                hosts: &hosts,
-                server: true,
-                client: true,
-                valid_for: LEAF_VALIDITY,
-            };
-            etcd_leaves.push((purpose.to_string(), leaf(&spec, &next(), &etcd_ca, now)?));
+            etcd_leaves.push((
+                purpose.to_string(),
+                etcd_leaf(purpose, &next(), &etcd_ca, &hosts, now)?,
+            ));
         }
     }
     Ok(Pki {

@@ -39,6 +39,8 @@ pub struct Record {
     pub image: String,
     /// The etcd image, with etcd storage.
     pub etcd_image: Option<String>,
+    /// The start (RFC 3339) of a `certs renew` that has not finished.
+    pub certs_renewal: Option<String>,
 }
 
 fn ours(labels: Option<&BTreeMap<String, String>>, name: &str) -> bool {
@@ -62,10 +64,19 @@ pub async fn set_paused(
     name: &str,
     counts: Option<(i32, i32)>,
 ) -> Result<(), Failure> {
-    let cm = record_map(conn, name).await?;
     let value = counts.map(|(c, e)| format!("{c}/{e}"));
+    set_data(conn, name, serde_json::json!({PAUSED_KEY: value})).await
+}
+
+/// Set keys of the record's data (`null` removes one), on the record as just read.
+pub async fn set_data(
+    conn: &Connection,
+    name: &str,
+    data: serde_json::Value,
+) -> Result<(), Failure> {
+    let cm = record_map(conn, name).await?;
     let api: Api<ConfigMap> = Api::namespaced(conn.client.clone(), &conn.namespace);
-    let body = serde_json::json!({"data": {PAUSED_KEY: value}});
+    let body = serde_json::json!({ "data": data });
     super::patch::guarded(conn, &api, &cm.metadata, body, super::patch::Kind::Merge)
         .await
         .map_err(Failure::from)
@@ -196,6 +207,7 @@ pub async fn read(conn: &Connection, name: &str) -> Result<Record, Failure> {
             .pointer("/spec/storage/etcd/image")
             .and_then(|v| v.as_str())
             .map(String::from),
+        certs_renewal: data.get(crate::core::certs::RENEWAL_KEY).cloned(),
         state_in_empty_dir: doc.pointer("/spec/storage/type").and_then(|v| v.as_str())
             == Some("kine")
             && doc
@@ -210,7 +222,11 @@ pub async fn read(conn: &Connection, name: &str) -> Result<Record, Failure> {
 }
 
 /// Secret `secret_name` of control plane `name`, if it carries our labels for it.
-async fn our_secret(conn: &Connection, name: &str, secret_name: &str) -> Result<Secret, Failure> {
+pub async fn our_secret(
+    conn: &Connection,
+    name: &str,
+    secret_name: &str,
+) -> Result<Secret, Failure> {
     let api: Api<Secret> = Api::namespaced(conn.client.clone(), &conn.namespace);
     api.get_opt(secret_name)
         .await

@@ -186,6 +186,31 @@ pub async fn set_image(
     .await
 }
 
+/// Set annotation `key` of the pod template of StatefulSet `sts` of control plane `name` to
+/// `value` (a rolling restart of its pods). `Ok(false)`: already so.
+pub async fn set_template_annotation(
+    conn: &Connection,
+    name: &str,
+    sts: &str,
+    key: &str,
+    value: &str,
+) -> Result<bool, Failure> {
+    let body = serde_json::json!({
+        "spec": {"template": {"metadata": {"annotations": {key: value}}}},
+    });
+    read_and_patch(conn, name, sts, super::patch::Kind::Merge, |current| {
+        let current = current.ok_or_else(|| missing(name, sts))?;
+        let now = current
+            .spec
+            .as_ref()
+            .and_then(|s| s.template.metadata.as_ref())
+            .and_then(|m| m.annotations.as_ref())
+            .and_then(|a| a.get(key));
+        Ok((now.map(String::as_str) != Some(value)).then(|| body.clone()))
+    })
+    .await
+}
+
 /// Wait until StatefulSet `sts` has rolled every pod to its current template and they are
 /// Ready.
 pub async fn until_rolled_out(

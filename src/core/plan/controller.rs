@@ -286,9 +286,10 @@ pub fn statefulset(r: &Resolved, x: &Exposure, owner: Option<&OwnerReference>) -
         "name": "certs-init",
         "image": image,
         "imagePullPolicy": "IfNotPresent",
-        // Copy the CA material into the data volume, and drop the API server certificate so
-        // k0s issues it again with the current SANs.
-        "command": ["/bin/sh", "-c", "mkdir -p /var/lib/k0s/pki && rm -rf /var/lib/k0s/pki/server.* && cp /certs-init/*.* /var/lib/k0s/pki/"],
+        // Copy the CA material into an empty PKI directory: k0s then issues every leaf of
+        // its own anew at each pod start, with the current SANs and a fresh year (it keeps
+        // leaves it finds whose CA it did not make, so on a kept volume they would expire).
+        "command": ["/bin/sh", "-c", "rm -rf /var/lib/k0s/pki && mkdir -p /var/lib/k0s/pki && cp /certs-init/*.* /var/lib/k0s/pki/"],
         "env": pod_name_env(r),
         "volumeMounts": [
             {"name": "certs", "mountPath": "/certs-init"},
