@@ -279,25 +279,45 @@ fn cluster_ip_uses_the_service_name_and_warns() {
     let out = create(&env, &["inner", "--service-type", "ClusterIP"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    // k0s hands externalAddress to konnectivity agents in the child cluster, which cannot
-    // resolve a mothership Service name: it stays unset, the Service names stay in the SANs.
+    // Workers (kubelet, kube-proxy, konnectivity agents in the child's pods, which resolve
+    // names with the child's DNS) are given the Service's cluster IP everywhere; the admin
+    // kubeconfig names the Service.
+    let services = env.ms.objects("services");
+    let cluster_ip = find(&services, "kmc-inner")["spec"]["clusterIP"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let k0s = k0s_yaml(&env, "inner");
-    assert!(k0s["spec"]["api"].get("externalAddress").is_none(), "{k0s}");
+    assert_eq!(
+        k0s["spec"]["api"]["externalAddress"],
+        cluster_ip.as_str(),
+        "{k0s}"
+    );
     let sans = k0s["spec"]["api"]["sans"].as_array().unwrap();
     let service = format!("kmc-inner.{}.svc", env.ns());
     assert!(sans.contains(&service.as_str().into()), "{sans:?}");
+    assert!(sans.contains(&cluster_ip.as_str().into()), "{sans:?}");
     let configmaps = env.ms.objects("configmaps");
+    let record = &find(&configmaps, "kmc-inner")["data"];
     assert_eq!(
-        find(&configmaps, "kmc-inner")["data"]["endpoint"],
+        record["endpoint"],
         format!("https://{service}:30443").as_str(),
         "the kubeconfig server is the Service name"
     );
-    assert!(
-        !configmaps
-            .iter()
-            .any(|c| c["metadata"]["name"] == "kmc-inner-endpoint"),
-        "no endpoint manifest without an external address"
+    assert_eq!(
+        record["workerEndpoint"],
+        format!("https://{cluster_ip}:30443").as_str()
     );
+    let manifest: Value = serde_saphyr::from_str(
+        find(&configmaps, "kmc-inner-endpoint")["data"]["endpoint.yaml"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest["data"]["apiServerHost"], cluster_ip.as_str());
+    // The cluster IP is the mothership's choice, not the spec's: export leaves it out.
+    let cluster: Value = serde_saphyr::from_str(record["cluster.yaml"].as_str().unwrap()).unwrap();
+    assert_eq!(cluster["spec"]["externalAddress"], "", "{cluster}");
     assert!(
         err.contains("only pods in the mothership can reach it"),
         "{err}"

@@ -322,8 +322,10 @@ fn etcd_members_wait_for_dns_in_any_address_family() {
     assert!(!check.contains("ahostsv4"), "{check}");
 }
 
+/// A dry run knows no cluster IP: the Service's name stands in for it wherever workers are
+/// given an address (`create` writes the cluster IP there; tests/create.rs checks that).
 #[test]
-fn cluster_ip_gives_workers_the_service_name_everywhere() {
+fn cluster_ip_gives_workers_one_address_everywhere() {
     let items = planned(&["inner", "--service-type", "ClusterIP"]);
     let host = "kmc-inner.cp.svc";
     let config = k0s_config(&items, "inner");
@@ -333,9 +335,12 @@ fn cluster_ip_gives_workers_the_service_name_everywhere() {
         host
     );
     let endpoint = format!("https://{host}:30443");
+    let record = &find(&items, "ConfigMap", "kmc-inner")["data"];
+    assert_eq!(record["endpoint"], endpoint.as_str());
+    assert_eq!(record["workerEndpoint"], endpoint.as_str());
     assert_eq!(
-        find(&items, "ConfigMap", "kmc-inner")["data"]["endpoint"],
-        endpoint.as_str()
+        record_document(&items, "inner")["spec"]["externalAddress"],
+        ""
     );
     assert_eq!(kubeconfig_server(&items, "inner"), endpoint);
     // No other address for workers in the k0s configuration: no konnectivity or API

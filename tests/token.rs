@@ -287,13 +287,58 @@ fn what_k0s_printed_is_checked_and_the_server_rewritten() {
     assert!(err.contains("Error: out of tokens"), "{err}");
     assert!(out.stdout.is_empty());
 
-    // ClusterIP: k0s has no external address and names the pod's IP; the token is pointed
-    // at the recorded endpoint (the Service name) and encoded again.
+    // ClusterIP: the Service's cluster IP is k0s's external address, so the token names it
+    // as k0s printed it.
     create(&env, "inside", &["--service-type", "ClusterIP"]);
     let out = token(&env, &["worker", "inside"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let kubeconfig = mothership::k0s::decode_join_token(&stdout(&out)).unwrap();
-    let endpoint = format!("https://kmc-inside.{}.svc:30443", env.ms.namespace());
+    let cluster_ip = |svc: &str| {
+        env.ms
+            .objects("services")
+            .into_iter()
+            .find(|s| s["metadata"]["name"] == svc)
+            .unwrap()["spec"]["clusterIP"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let endpoint = format!("https://{}:30443", cluster_ip("kmc-inside"));
+    assert!(
+        kubeconfig.contains(&format!("server: {endpoint}\n")),
+        "{kubeconfig}"
+    );
+    // With node-local load balancing k0s gets no external address and names the pod's IP:
+    // the token is pointed at the recorded endpoint and encoded again.
+    let config = env.dir.path().join("nllb.yaml");
+    std::fs::write(
+        &config,
+        "apiVersion: k0s.k0sproject.io/v1beta1\nkind: ClusterConfig\nspec:\n  network:\n    nodeLocalLoadBalancing: {enabled: true}\n",
+    )
+    .unwrap();
+    create(
+        &env,
+        "nllb",
+        &[
+            "--service-type",
+            "ClusterIP",
+            "--k0s-config",
+            config.to_str().unwrap(),
+        ],
+    );
+    let out = env
+        .cmd()
+        .args(["-v", "token", "worker", "nllb"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("k0s named another server"),
+        "{}",
+        stderr(&out)
+    );
+    let kubeconfig = mothership::k0s::decode_join_token(&stdout(&out)).unwrap();
+    let endpoint = format!("https://{}:30443", cluster_ip("kmc-nllb"));
     assert!(
         kubeconfig.contains(&format!("server: {endpoint}\n")),
         "{kubeconfig}"

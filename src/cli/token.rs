@@ -164,12 +164,12 @@ async fn create(
     if !out.success {
         return Err(k0s_failed("token create", &pod, &out));
     }
-    let token = join_token::check_worker(&out.stdout, &rec.endpoint)
+    let token = join_token::check_worker(&out.stdout, &rec.worker_endpoint)
         .map_err(|e| Failure::Failed(format!("{e} (pod {pod})")))?;
     if token.rewritten {
         ui.detail(&format!(
-            "k0s named another server; the token points at the recorded endpoint {}",
-            rec.endpoint
+            "k0s named another server; the token points at the recorded worker endpoint {}",
+            rec.worker_endpoint
         ));
     }
     if expiry.is_zero() {

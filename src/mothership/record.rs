@@ -17,8 +17,11 @@ use crate::error::Failure;
 pub struct Record {
     pub name: String,
     pub namespace: String,
-    /// The URL kubeconfigs and join tokens use.
+    /// The URL kubeconfigs use.
     pub endpoint: String,
+    /// The URL worker tokens name: the endpoint, or for ClusterIP the Service's cluster IP
+    /// (a record written before k0smotron recorded it: the endpoint).
+    pub worker_endpoint: String,
     /// `NodePort`, `LoadBalancer` or `ClusterIP`.
     pub service_type: String,
     pub key_algorithm: String,
@@ -169,6 +172,10 @@ pub async fn read(conn: &Connection, name: &str) -> Result<Record, Failure> {
     Ok(Record {
         name: name.to_string(),
         namespace: conn.namespace.clone(),
+        worker_endpoint: data
+            .get(crate::core::plan::record::WORKER_ENDPOINT_KEY)
+            .cloned()
+            .unwrap_or_else(|| endpoint.clone()),
         endpoint,
         service_type: doc
             .pointer("/spec/service/type")

@@ -54,7 +54,7 @@ pub fn k0s_config(r: &Resolved, x: &Exposure, owner: Option<&OwnerReference>) ->
     let generated = Generated {
         api_port: x.api_port,
         konnectivity_port: x.konnectivity_port,
-        external_address: Some(x.external_address()),
+        external_address: Some(x.external_address(r)),
         sans: &sans,
         storage: storage(r),
     };

@@ -1,7 +1,7 @@
 //! ConfigMap `kmc-NAME-endpoint`: a manifest that k0s applies in the child cluster as
 //! `kube-system/control-plane-endpoint`, so that workloads there (Cilium without kube-proxy,
 //! for one) find the API server without being told. Unlike the operator, also for ClusterIP:
-//! there the host is the Service's DNS name, the same address every worker is given.
+//! the host is always the address every worker is given (`Exposure::external_address`).
 
 use k8s_openapi::api::core::v1::{ConfigMap, Volume};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
@@ -15,7 +15,7 @@ pub const KEY: &str = "endpoint.yaml";
 
 /// The manifest.
 pub fn config_map(r: &Resolved, x: &Exposure, owner: Option<&OwnerReference>) -> ConfigMap {
-    let host = x.external_address();
+    let host = x.external_address(r);
     let manifest = json!({
         "apiVersion": "v1",
         "kind": "ConfigMap",
@@ -85,11 +85,12 @@ mod tests {
     }
 
     #[test]
-    fn cluster_ip_without_an_external_address_names_the_service() {
+    fn cluster_ip_without_an_external_address_names_the_cluster_ip() {
         let r = resolved("ClusterIP", None);
         assert_eq!(r.service_type, ServiceType::ClusterIp);
         let cm = config_map(&r, &exposure("kmc-demo.ns.svc"), None);
-        assert!(cm.data.unwrap()[KEY].contains("apiServerHost: kmc-demo.ns.svc"));
+        let manifest: serde_json::Value = serde_saphyr::from_str(&cm.data.unwrap()[KEY]).unwrap();
+        assert_eq!(manifest["data"]["apiServerHost"], "10.0.0.9");
         let r = resolved("ClusterIP", Some("cp.example.com"));
         let cm = config_map(&r, &exposure("cp.example.com"), None);
         assert!(cm.data.unwrap()[KEY].contains("cp.example.com"));

@@ -108,13 +108,28 @@ impl Exposure {
         super::kubeconfig::server_url(&self.host, self.api_port)
     }
 
-    /// The address k0s tells the child cluster (`spec.api.externalAddress`, the endpoint
-    /// manifest): the host of the endpoint, for every Service type. For ClusterIP that is
-    /// the Service's DNS name: without it k0s would hand workers and konnectivity agents the
-    /// address of whichever controller pod wrote the manifests, which changes on restart
-    /// and reaches one konnectivity-server of N.
-    pub fn external_address(&self) -> &str {
-        &self.host
+    /// The address workers are given: k0s's `spec.api.externalAddress`, the endpoint
+    /// manifest, the server of worker tokens. The endpoint's host, except for ClusterIP
+    /// without `--external-address`: there it is the Service's cluster IP. That one is
+    /// stable, spreads over every controller, and needs no DNS: pods of the child cluster
+    /// (konnectivity agents) resolve names with the child's DNS, which knows no mothership
+    /// Service. Without any, k0s would hand out the address of whichever controller pod
+    /// wrote the manifests, which changes on restart and reaches one konnectivity-server of
+    /// N. A dry run knows no cluster IP and shows the Service's name instead.
+    pub fn external_address<'a>(&'a self, r: &Resolved) -> &'a str {
+        match (
+            r.service_type,
+            &r.external_address,
+            self.cluster_ips.first(),
+        ) {
+            (ServiceType::ClusterIp, None, Some(ip)) => ip,
+            _ => &self.host,
+        }
+    }
+
+    /// `https://HOST:PORT` of [`Self::external_address`]: what worker tokens name.
+    pub fn worker_endpoint(&self, r: &Resolved) -> String {
+        super::kubeconfig::server_url(self.external_address(r), self.api_port)
     }
 
     /// Stand-ins for a dry run: pinned or default ports, the external address or a

@@ -5,10 +5,14 @@ use k8s_openapi::api::core::v1::ConfigMap;
 
 use super::{Exposure, meta};
 use crate::core::naming::Names;
-use crate::core::spec::{self, Resolved};
+use crate::core::spec::{self, Resolved, ServiceType};
 
 /// The record key `pause` writes: `CONTROLLERS/ETCD`, the replica counts `resume` returns to.
 pub const PAUSED_KEY: &str = "pausedReplicas";
+
+/// The record key of the URL worker tokens name (differs from `endpoint` for ClusterIP,
+/// whose workers get the cluster IP).
+pub const WORKER_ENDPOINT_KEY: &str = "workerEndpoint";
 
 /// The record key of `create --ttl`, in seconds.
 pub const TTL_KEY: &str = "ttlSeconds";
@@ -17,11 +21,14 @@ pub const TTL_KEY: &str = "ttlSeconds";
 pub fn record(r: &Resolved, exposure: Option<&Exposure>, cli_version: &str) -> ConfigMap {
     let mut data = std::collections::BTreeMap::new();
     let (api, konn, host) = match exposure {
-        Some(x) => (
+        // A ClusterIP control plane's cluster IP is the mothership's choice, not part of the
+        // spec: a `create -f` of the export gets a Service (and an address) of its own.
+        Some(x) if r.service_type == ServiceType::ClusterIp => (
             x.api_port,
             x.konnectivity_port,
-            x.external_address().to_string(),
+            r.external_address.clone().unwrap_or_default(),
         ),
+        Some(x) => (x.api_port, x.konnectivity_port, x.host.clone()),
         None => (
             r.api_port.unwrap_or(spec::DEFAULT_API_PORT),
             r.konnectivity_port
@@ -36,6 +43,7 @@ pub fn record(r: &Resolved, exposure: Option<&Exposure>, cli_version: &str) -> C
     );
     if let Some(x) = exposure {
         data.insert("endpoint".to_string(), x.endpoint());
+        data.insert(WORKER_ENDPOINT_KEY.to_string(), x.worker_endpoint(r));
     }
     data.insert(
         "keyAlgorithm".to_string(),
