@@ -18,21 +18,10 @@ fn secret(env: &Env, name: &str) -> Value {
         .unwrap_or_else(|| panic!("no Secret {name}"))
 }
 
-fn decoded(s: &Value, key: &str) -> String {
-    let b64 = s["data"][key].as_str().unwrap();
-    String::from_utf8(
-        base64::engine::general_purpose::STANDARD
-            .decode(b64)
-            .unwrap(),
-    )
-    .unwrap()
-}
-
 /// The certificate (PEM) in a leaf Secret: `tls.crt`, or the kubeconfig's client certificate.
 fn leaf_pem(env: &Env, secret_name: &str) -> String {
-    let s = secret(env, secret_name);
     if secret_name.ends_with("-kubeconfig") {
-        let kubeconfig = decoded(&s, "value");
+        let kubeconfig = secret_value(env, secret_name, "value");
         let b64 = kubeconfig
             .lines()
             .find_map(|l| l.trim().strip_prefix("client-certificate-data: "))
@@ -45,18 +34,14 @@ fn leaf_pem(env: &Env, secret_name: &str) -> String {
         )
         .unwrap()
     } else {
-        decoded(&s, "tls.crt")
+        secret_value(env, secret_name, "tls.crt")
     }
 }
 
 /// `openssl verify -CAfile CA LEAF` succeeds.
 fn verified_by(env: &Env, ca_secret: &str, leaf: &str) {
     let dir = env.dir.path();
-    std::fs::write(
-        dir.join("ca.pem"),
-        decoded(&secret(env, ca_secret), "tls.crt"),
-    )
-    .unwrap();
+    std::fs::write(dir.join("ca.pem"), secret_value(env, ca_secret, "tls.crt")).unwrap();
     std::fs::write(dir.join("leaf.pem"), leaf).unwrap();
     let out = std::process::Command::new("openssl")
         .args(["verify", "-CAfile"])
@@ -178,7 +163,7 @@ fn renew_issues_new_leaves_from_the_kept_cas_and_rolls_every_pod() {
     assert_eq!(rows[0]["status"], "Ready");
 
     // The admin kubeconfig Secret still names the endpoint and the same CA.
-    let kubeconfig = decoded(&secret(&env, "r-kubeconfig"), "value");
+    let kubeconfig = secret_value(&env, "r-kubeconfig", "value");
     assert!(
         kubeconfig.contains(&format!("server: {}", data["endpoint"])),
         "{kubeconfig}"

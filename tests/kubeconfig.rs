@@ -17,22 +17,6 @@ fn kubeconfig(env: &Env, args: &[&str]) -> std::process::Output {
     env.cmd().arg("kubeconfig").args(args).output().unwrap()
 }
 
-/// The `data` of a Secret of the test's namespace, decoded.
-fn secret(env: &Env, name: &str, key: &str) -> String {
-    let secrets = env.ms.objects("secrets");
-    let s = secrets
-        .iter()
-        .find(|s| s["metadata"]["name"] == name)
-        .unwrap_or_else(|| panic!("Secret {name}"));
-    let b64 = s["data"][key].as_str().unwrap();
-    String::from_utf8(
-        base64::engine::general_purpose::STANDARD
-            .decode(b64)
-            .unwrap(),
-    )
-    .unwrap()
-}
-
 fn field<'a>(kubeconfig: &'a str, key: &str) -> &'a str {
     kubeconfig
         .lines()
@@ -83,7 +67,7 @@ fn an_admin_kubeconfig_before_any_pod_is_ready() {
     );
     assert_eq!(
         decode(field(&text, "certificate-authority-data")),
-        secret(&env, "early-ca", "tls.crt")
+        secret_value(&env, "early-ca", "tls.crt")
     );
     // No exec: one list-free wave of two reads.
     let log = env.ms.requests();
@@ -91,7 +75,11 @@ fn an_admin_kubeconfig_before_any_pod_is_ready() {
     assert_eq!(log.waves(|r| !r.verb.is_empty()), 1, "{:?}", log.by_path());
 
     let dir = env.dir.path();
-    std::fs::write(dir.join("ca.crt"), secret(&env, "early-ca", "tls.crt")).unwrap();
+    std::fs::write(
+        dir.join("ca.crt"),
+        secret_value(&env, "early-ca", "tls.crt"),
+    )
+    .unwrap();
     std::fs::write(
         dir.join("client.crt"),
         decode(field(&text, "client-certificate-data")),
@@ -235,8 +223,8 @@ fn other_identities_json_and_a_cluster_ip_warning() {
 /// serving certificate for 127.0.0.1 signed by its CA (as k0s issues its own).
 fn child_pki(env: &Env, name: &str, dir: &Path) {
     let ca = pki::CertPair {
-        cert_pem: secret(env, &format!("{name}-ca"), "tls.crt"),
-        key_pem: secret(env, &format!("{name}-ca"), "tls.key"),
+        cert_pem: secret_value(env, &format!("{name}-ca"), "tls.crt"),
+        key_pem: secret_value(env, &format!("{name}-ca"), "tls.key"),
     };
     let key = pki::generate_key(KeyAlgorithm::EcdsaP256).unwrap();
     let serving = pki::leaf(
@@ -259,29 +247,35 @@ fn child_pki(env: &Env, name: &str, dir: &Path) {
         ("server.key", serving.key_pem),
         (
             "front-proxy-ca.crt",
-            secret(env, &format!("{name}-proxy"), "tls.crt"),
+            secret_value(env, &format!("{name}-proxy"), "tls.crt"),
         ),
-        ("sa.pub", secret(env, &format!("{name}-sa"), "tls.crt")),
-        ("sa.key", secret(env, &format!("{name}-sa"), "tls.key")),
+        (
+            "sa.pub",
+            secret_value(env, &format!("{name}-sa"), "tls.crt"),
+        ),
+        (
+            "sa.key",
+            secret_value(env, &format!("{name}-sa"), "tls.key"),
+        ),
         (
             "etcd-ca.crt",
-            secret(env, &format!("{name}-etcd"), "tls.crt"),
+            secret_value(env, &format!("{name}-etcd"), "tls.crt"),
         ),
         (
             "etcd-server.crt",
-            secret(env, &format!("{name}-etcd-server"), "tls.crt"),
+            secret_value(env, &format!("{name}-etcd-server"), "tls.crt"),
         ),
         (
             "etcd-server.key",
-            secret(env, &format!("{name}-etcd-server"), "tls.key"),
+            secret_value(env, &format!("{name}-etcd-server"), "tls.key"),
         ),
         (
             "apiserver-etcd-client.crt",
-            secret(env, &format!("{name}-apiserver-etcd-client"), "tls.crt"),
+            secret_value(env, &format!("{name}-apiserver-etcd-client"), "tls.crt"),
         ),
         (
             "apiserver-etcd-client.key",
-            secret(env, &format!("{name}-apiserver-etcd-client"), "tls.key"),
+            secret_value(env, &format!("{name}-apiserver-etcd-client"), "tls.key"),
         ),
     ];
     assert_eq!(files.len(), mothership::cluster::CHILD_FILES.len());
@@ -356,7 +350,7 @@ fn a_real_kube_apiserver_on_the_control_planes_pki_accepts_it() {
     );
 
     // The NAME-kubeconfig Secret that create wrote works too (pointed at the child).
-    let secret_kc = secret(&env, "real-kubeconfig", "value");
+    let secret_kc = secret_value(&env, "real-kubeconfig", "value");
     let server = field(&secret_kc, "server").to_string();
     let path = home.join("secret.kc");
     std::fs::write(&path, secret_kc.replace(&server, &child.url)).unwrap();
@@ -493,7 +487,7 @@ fn two_merges_at_once_both_land() {
 fn refresh_secret_renews_the_admin_kubeconfig() {
     let env = Env::new();
     create(&env, "renew", &["--no-wait"]);
-    let before = secret(&env, "renew-kubeconfig", "value");
+    let before = secret_value(&env, "renew-kubeconfig", "value");
     let out = kubeconfig(&env, &["renew", "--refresh-secret", "--expiry", "30d"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(out.stdout.is_empty());
@@ -502,7 +496,7 @@ fn refresh_secret_renews_the_admin_kubeconfig() {
         "{}",
         stderr(&out)
     );
-    let after = secret(&env, "renew-kubeconfig", "value");
+    let after = secret_value(&env, "renew-kubeconfig", "value");
     assert_ne!(before, after);
     assert_eq!(
         field(&after, "current-context"),
@@ -510,7 +504,11 @@ fn refresh_secret_renews_the_admin_kubeconfig() {
     );
     assert_eq!(field(&after, "server"), field(&before, "server"));
     let dir = env.dir.path();
-    std::fs::write(dir.join("ca.crt"), secret(&env, "renew-ca", "tls.crt")).unwrap();
+    std::fs::write(
+        dir.join("ca.crt"),
+        secret_value(&env, "renew-ca", "tls.crt"),
+    )
+    .unwrap();
     std::fs::write(
         dir.join("renewed.crt"),
         decode(field(&after, "client-certificate-data")),

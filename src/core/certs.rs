@@ -79,21 +79,12 @@ pub fn reissue_all(
     etcd_hosts: &[String],
     now: OffsetDateTime,
 ) -> Result<Vec<(Leaf, CertPair)>, String> {
-    std::thread::scope(|s| {
-        let handles: Vec<_> = wanted
+    pki::on_threads(
+        wanted
             .iter()
-            .map(|(leaf, ca)| {
-                s.spawn(move || reissue(*leaf, ca, alg, etcd_hosts, now).map(|c| (*leaf, c)))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err("key generation panicked".into()))
-            })
-            .collect()
-    })
+            .map(|(leaf, ca)| move || reissue(*leaf, ca, alg, etcd_hosts, now).map(|c| (*leaf, c)))
+            .collect(),
+    )
 }
 
 /// When the leaves `create` or the last `certs renew` issued run out: a year after the later

@@ -274,6 +274,24 @@ pub fn admin_client(
     )
 }
 
+/// Each job on a thread of its own (key generation is CPU-bound); the results in order.
+pub fn on_threads<T, F>(jobs: Vec<F>) -> Result<Vec<T>, String>
+where
+    F: FnOnce() -> Result<T, String> + Send,
+    T: Send,
+{
+    std::thread::scope(|s| {
+        let handles: Vec<_> = jobs.into_iter().map(|job| s.spawn(job)).collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("key generation panicked".into()))
+            })
+            .collect()
+    })
+}
+
 /// Everything a new control plane needs, generated once and shared by all replicas.
 pub struct Pki {
     pub ca: CertPair,
@@ -292,22 +310,7 @@ pub fn generate(
     now: OffsetDateTime,
 ) -> Result<Pki, String> {
     let count = if etcd_service.is_some() { 7 } else { 4 };
-    let keys: Vec<Result<Key, String>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..count)
-            .map(|_| s.spawn(move || generate_key(alg)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err("key generation panicked".into()))
-            })
-            .collect()
-    });
-    let mut keys = keys
-        .into_iter()
-        .collect::<Result<Vec<Key>, String>>()?
-        .into_iter();
+    let mut keys = on_threads((0..count).map(|_| move || generate_key(alg)).collect())?.into_iter();
     let mut next = || keys.next().expect("one key per certificate");
     let ca_pair = ca(&next(), now)?;
     let proxy = ca(&next(), now)?;

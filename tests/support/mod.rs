@@ -154,3 +154,21 @@ pub fn eventually(secs: u64, what: &str, mut ready: impl FnMut() -> bool) {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+/// Key `key` of Secret `name` in the test's namespace, decoded.
+pub fn secret_value(env: &Env, name: &str, key: &str) -> String {
+    use base64::Engine;
+    let secret = env
+        .ms
+        .objects("secrets")
+        .into_iter()
+        .find(|s| s["metadata"]["name"] == name)
+        .unwrap_or_else(|| panic!("no Secret {name}"));
+    let b64 = secret["data"][key].as_str().unwrap_or_default();
+    String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap(),
+    )
+    .unwrap()
+}
