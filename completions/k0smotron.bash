@@ -22,11 +22,17 @@ _k0smotron() {
             k0smotron,completion)
                 cmd="k0smotron__subcmd__completion"
                 ;;
+            k0smotron,connect)
+                cmd="k0smotron__subcmd__connect"
+                ;;
             k0smotron,create)
                 cmd="k0smotron__subcmd__create"
                 ;;
             k0smotron,delete)
                 cmd="k0smotron__subcmd__delete"
+                ;;
+            k0smotron,disconnect)
+                cmd="k0smotron__subcmd__disconnect"
                 ;;
             k0smotron,doctor)
                 cmd="k0smotron__subcmd__doctor"
@@ -88,11 +94,17 @@ _k0smotron() {
             k0smotron__subcmd__help,completion)
                 cmd="k0smotron__subcmd__help__subcmd__completion"
                 ;;
+            k0smotron__subcmd__help,connect)
+                cmd="k0smotron__subcmd__help__subcmd__connect"
+                ;;
             k0smotron__subcmd__help,create)
                 cmd="k0smotron__subcmd__help__subcmd__create"
                 ;;
             k0smotron__subcmd__help,delete)
                 cmd="k0smotron__subcmd__help__subcmd__delete"
+                ;;
+            k0smotron__subcmd__help,disconnect)
+                cmd="k0smotron__subcmd__help__subcmd__disconnect"
                 ;;
             k0smotron__subcmd__help,doctor)
                 cmd="k0smotron__subcmd__help__subcmd__doctor"
@@ -185,7 +197,7 @@ _k0smotron() {
 
     case "${cmd}" in
         k0smotron)
-            opts="-n -o -v -q -h -V --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help --version create certs delete doctor list export kubeconfig pause resume scale status join-token token upgrade wait version completion help"
+            opts="-n -o -v -q -h -V --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help --version create certs connect disconnect delete doctor list export kubeconfig pause resume scale status join-token token upgrade wait version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -398,8 +410,50 @@ _k0smotron() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        k0smotron__subcmd__connect)
+            opts="-n -o -v -q -h --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml wide name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml wide name" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         k0smotron__subcmd__create)
-            opts="-f -n -o -v -q -h --filename --version --image --replicas --service-type --api-port --konnectivity-port --external-address --san --storage --datasource --datasource-secret --etcd-size --persistence --persistence-size --storage-class --host-path --k0s-config --controller-flag --manifests --cpu --memory --etcd-cpu --etcd-memory --label --annotation --create-namespace --key-algorithm --dry-run --show-secrets --no-wait --timeout --lb-timeout --ttl --keep-on-failure --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
+            opts="-f -n -o -v -q -h --filename --version --image --replicas --service-type --api-port --konnectivity-port --external-address --san --storage --datasource --datasource-secret --etcd-size --persistence --persistence-size --storage-class --host-path --k0s-config --controller-flag --manifests --cpu --memory --etcd-cpu --etcd-memory --label --annotation --create-namespace --key-algorithm --dry-run --show-secrets --no-wait --timeout --lb-timeout --ttl --keep-on-failure --kubeconfig-out --merge --switch-context --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -529,6 +583,10 @@ _k0smotron() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --kubeconfig-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -579,6 +637,48 @@ _k0smotron() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml wide name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml wide name" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k0smotron__subcmd__disconnect)
+            opts="-n -o -v -q -h --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -699,7 +799,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__help)
-            opts="create certs delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help"
+            opts="create certs connect disconnect delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -754,6 +854,20 @@ _k0smotron() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        k0smotron__subcmd__help__subcmd__connect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         k0smotron__subcmd__help__subcmd__create)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -769,6 +883,20 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k0smotron__subcmd__help__subcmd__disconnect)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

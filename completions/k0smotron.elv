@@ -36,6 +36,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --version 'Print version'
             cand create 'Write a k0s control plane to the mothership and wait until it serves'
             cand certs 'Renew a control plane''s certificates from its kept CAs'
+            cand connect 'Merge a control plane''s admin kubeconfig into kubectl''s and switch to it; k0smotron keeps using the mothership'
+            cand disconnect 'Switch kubectl back to the mothership context that `connect` remembered'
             cand delete 'Delete control planes and everything they own'
             cand doctor 'Check that the mothership is reachable and that we may do everything k0smotron needs'
             cand list 'List control planes: version, readiness, status, endpoint, age'
@@ -85,6 +87,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --timeout 'How long to wait for the controllers to be Ready'
             cand --lb-timeout 'How long to wait for a LoadBalancer address'
             cand --ttl 'How long the control plane is meant to live (2h, 7d); `delete --expired` removes it after'
+            cand --kubeconfig-out 'Write an admin kubeconfig to FILE (mode 0600) once the control plane serves'
             cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use (default: its current-context)'
             cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
@@ -97,6 +100,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --show-secrets 'With --dry-run: print Secret values (keys and certificates) instead of a marker'
             cand --no-wait 'Return once the objects are written'
             cand --keep-on-failure 'Leave what was written in place when create fails'
+            cand --merge 'Merge an admin kubeconfig into kubectl''s once the control plane serves (see `connect`)'
+            cand --switch-context 'With --merge: also make it the current context'
             cand -v 'Print more about what is happening (on stderr)'
             cand --verbose 'Print more about what is happening (on stderr)'
             cand --no-color 'No colours and no spinners (also when NO_COLOR is set)'
@@ -148,6 +153,38 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         &'k0smotron;certs;help;renew'= {
         }
         &'k0smotron;certs;help;help'= {
+        }
+        &'k0smotron;connect'= {
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours and no spinners (also when NO_COLOR is set)'
+            cand -q 'No progress: only data, warnings and errors'
+            cand --quiet 'No progress: only data, warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'k0smotron;disconnect'= {
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours and no spinners (also when NO_COLOR is set)'
+            cand -q 'No progress: only data, warnings and errors'
+            cand --quiet 'No progress: only data, warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'k0smotron;delete'= {
             cand --wait 'Wait until everything is gone (`--wait=false` returns once the deletes are issued)'
@@ -622,6 +659,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         &'k0smotron;help'= {
             cand create 'Write a k0s control plane to the mothership and wait until it serves'
             cand certs 'Renew a control plane''s certificates from its kept CAs'
+            cand connect 'Merge a control plane''s admin kubeconfig into kubectl''s and switch to it; k0smotron keeps using the mothership'
+            cand disconnect 'Switch kubectl back to the mothership context that `connect` remembered'
             cand delete 'Delete control planes and everything they own'
             cand doctor 'Check that the mothership is reachable and that we may do everything k0smotron needs'
             cand list 'List control planes: version, readiness, status, endpoint, age'
@@ -644,6 +683,10 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand renew 'Re-issue every leaf certificate from the kept CAs and roll the pods one at a time'
         }
         &'k0smotron;help;certs;renew'= {
+        }
+        &'k0smotron;help;connect'= {
+        }
+        &'k0smotron;help;disconnect'= {
         }
         &'k0smotron;help;delete'= {
         }

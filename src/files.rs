@@ -205,10 +205,18 @@ pub fn merge(
     Ok(done)
 }
 
+/// What taking a control plane's entry out of one file did.
+pub struct Removed {
+    pub file: PathBuf,
+    /// The context made current instead of the removed one: the mothership it remembered.
+    pub switched_to: Option<String>,
+}
+
 /// Take entry `name` (cluster, user and context, as `kubeconfig --merge` wrote them) out of
 /// the kubeconfig kubectl uses, where its cluster's server is `server`: an entry of that
-/// name pointing elsewhere is somebody else's and stays. Returns the files changed.
-pub fn remove(explicit: Option<&Path>, name: &str, server: &str) -> Result<Vec<PathBuf>, Failure> {
+/// name pointing elsewhere is somebody else's and stays. When it was the current context,
+/// the mothership context it remembers becomes current (rather than none).
+pub fn remove(explicit: Option<&Path>, name: &str, server: &str) -> Result<Vec<Removed>, Failure> {
     let mut changed = Vec::new();
     for file in kubectl_files(explicit)? {
         let Some(text) = read(&file)? else { continue };
@@ -224,11 +232,24 @@ pub fn remove(explicit: Option<&Path>, name: &str, server: &str) -> Result<Vec<P
         }
         let _lock = Lock::take(&file)?;
         let text = read(&file)?.unwrap_or_default();
-        let (out, _, removed) = kubeconfig_merge::remove(&text, name)
+        let doc: Value = serde_saphyr::from_str(&text).unwrap_or_default();
+        let back = (doc["current-context"] == name)
+            .then(|| kubeconfig_merge::Mothership::of_context(&doc, name))
+            .flatten()
+            .map(|m| m.context);
+        let (mut out, _, removed) = kubeconfig_merge::remove(&text, name)
             .map_err(|e| Failure::Failed(format!("{}: {e}", file.display())))?;
+        if let Some(b) = &back {
+            out = kubeconfig_merge::merge(&out, &[], Some(b))
+                .map_err(|e| Failure::Failed(format!("{}: {e}", file.display())))?
+                .0;
+        }
         if removed {
             write_private(&file, &out)?;
-            changed.push(file);
+            changed.push(Removed {
+                file,
+                switched_to: back,
+            });
         }
     }
     Ok(changed)

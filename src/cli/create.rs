@@ -127,6 +127,15 @@ pub struct CreateArgs {
     /// Leave what was written in place when create fails.
     #[arg(long)]
     pub keep_on_failure: bool,
+    /// Write an admin kubeconfig to FILE (mode 0600) once the control plane serves.
+    #[arg(long, value_name = "FILE", conflicts_with = "dry_run")]
+    pub kubeconfig_out: Option<PathBuf>,
+    /// Merge an admin kubeconfig into kubectl's once the control plane serves (see `connect`).
+    #[arg(long, conflicts_with = "dry_run")]
+    pub merge: bool,
+    /// With --merge: also make it the current context.
+    #[arg(long, requires = "merge")]
+    pub switch_context: bool,
 }
 
 fn read(path: &PathBuf, flag: &str) -> Result<String, Failure> {
@@ -239,6 +248,12 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
             "--output: only with --dry-run (create prints progress, not objects)".into(),
         ));
     }
+    if let Some(path) = args.kubeconfig_out.as_ref().filter(|p| p.is_dir()) {
+        return Err(Failure::Usage(format!(
+            "--kubeconfig-out {}: is a directory; name the file to write",
+            path.display()
+        )));
+    }
     let resolved = spec::resolve(options(&args, global)?).map_err(Failure::Usage)?;
     if !args.dry_run {
         ui.check(
@@ -289,15 +304,15 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
         ui.check(crate::core::doctor::Status::Warn, w);
     }
     let endpoint = written.exposure.endpoint();
+    let conn = crate::mothership::Connection {
+        namespace: resolved.namespace.clone(),
+        ..conn
+    };
     if !args.no_wait {
         let step = ui.step(&format!(
             "Waiting for {} controller replica(s)",
             resolved.replicas
         ));
-        let conn = crate::mothership::Connection {
-            namespace: resolved.namespace.clone(),
-            ..conn
-        };
         let waited = tokio::select! {
             waited = wait::until_ready(&conn, &resolved.name, resolved.replicas, args.timeout, &step) => waited,
             () = interrupt::pressed() => Err(Failure::Interrupted(format!(
@@ -324,14 +339,44 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
         }
     ));
     let n = &resolved.name;
+    let kubeconfig_written = deliver_kubeconfig(&args, global, &conn, n, ui).await?;
     ui.note("Next:");
-    ui.note(&format!(
-        "  k0smotron{ns_flag} kubeconfig {n} > {n}.kubeconfig"
-    ));
+    if !kubeconfig_written {
+        ui.note(&format!(
+            "  k0smotron{ns_flag} kubeconfig {n} > {n}.kubeconfig"
+        ));
+    }
     ui.note(&format!(
         "  k0smotron{ns_flag} token worker {n} > {n}.token"
     ));
     Ok(())
+}
+
+/// `--kubeconfig-out` and `--merge`: an admin kubeconfig, minted as `kubeconfig NAME` mints
+/// it. Whether one was written.
+async fn deliver_kubeconfig(
+    args: &CreateArgs,
+    global: &Global,
+    conn: &crate::mothership::Connection,
+    name: &str,
+    ui: &Ui,
+) -> Result<bool, Failure> {
+    if args.kubeconfig_out.is_none() && !args.merge {
+        return Ok(false);
+    }
+    let request = super::kubeconfig::Request::admin();
+    let (minted, ..) = super::kubeconfig::mint(conn, name, &request, None, "8760h", ui).await?;
+    if let Some(path) = &args.kubeconfig_out {
+        crate::files::write_private(path, &minted.text)?;
+        ui.note(&format!(
+            "Wrote an admin kubeconfig to {} (mode 0600)",
+            path.display()
+        ));
+    }
+    if args.merge {
+        super::kubeconfig::merge(global, conn, &minted, args.switch_context, ui).await?;
+    }
+    Ok(true)
 }
 
 fn summary(r: &Resolved) -> String {

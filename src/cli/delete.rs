@@ -248,8 +248,13 @@ async fn delete_in(
             })
             .await
             .map_err(|e| Failure::Failed(format!("editing the kubeconfig stopped: {e}")))??;
-            for file in files {
-                ui.note(&format!("Removed {entry} from {}", file.display()));
+            for r in files {
+                ui.note(&format!("Removed {entry} from {}", r.file.display()));
+                if let Some(back) = r.switched_to {
+                    ui.note(&format!(
+                        "Switched to context {back}, the mothership {entry} was made from"
+                    ));
+                }
             }
         }
     }

@@ -10,7 +10,7 @@ use crate::core::kubeconfig::{self, EntryNames};
 use crate::core::{duration, kubeconfig_merge, pki};
 use crate::error::Failure;
 use crate::files;
-use crate::mothership::record;
+use crate::mothership::{Connection, record};
 use crate::ui::{OutputFormat, Ui};
 
 #[derive(Debug, Args)]
@@ -47,7 +47,7 @@ pub struct KubeconfigArgs {
 }
 
 /// The checked flags: everything that can be checked without the mothership.
-struct Request {
+pub(super) struct Request {
     user: String,
     groups: Vec<String>,
     expiry: Duration,
@@ -105,24 +105,36 @@ fn check(args: &KubeconfigArgs) -> Result<Request, Failure> {
     })
 }
 
-pub async fn run(args: KubeconfigArgs, global: &Global, ui: &Ui) -> Result<(), Failure> {
-    let format = OutputFormat::check(
-        global.output,
-        "kubeconfig",
-        &[OutputFormat::Json, OutputFormat::Yaml],
-    )?;
-    let req = check(&args)?;
-    if format.is_some() && (args.merge || args.refresh_secret) {
-        return Err(Failure::Usage(
-            "--output: only when the kubeconfig is printed (not with --merge or --refresh-secret)"
-                .into(),
-        ));
+impl Request {
+    /// What `create --kubeconfig-out/--merge` and `connect` hand out: the admin, a year.
+    pub(super) fn admin() -> Self {
+        Request {
+            user: "admin".into(),
+            groups: vec!["system:masters".into()],
+            expiry: pki::LEAF_VALIDITY,
+            server: None,
+        }
     }
-    global.target()?;
-    let conn = global.connect(ui).await?;
-    let name = record::resolve_name(&conn, args.name.as_deref()).await?;
-    // One wave: the record and the CA.
-    let (rec, ca) = tokio::join!(record::read(&conn, &name), record::cluster_ca(&conn, &name));
+}
+
+/// A kubeconfig minted for a control plane, and the name of its entries.
+pub(super) struct Minted {
+    pub name: String,
+    pub entry: String,
+    pub text: String,
+}
+
+/// Read the record and the CA of `name` (one wave), and mint a client certificate on a
+/// blocking thread. `expiry_flag` names the flag in the error when the CA has less left.
+pub(super) async fn mint(
+    conn: &Connection,
+    name: &str,
+    req: &Request,
+    context_name: Option<&str>,
+    expiry_flag: &str,
+    ui: &Ui,
+) -> Result<(Minted, record::Record, pki::CertPair, pki::CertPair), Failure> {
+    let (rec, ca) = tokio::join!(record::read(conn, name), record::cluster_ca(conn, name));
     let (rec, ca) = (rec?, ca?);
     let now = time::OffsetDateTime::now_utc();
     let ca_end = pki::not_after(&ca.cert_pem)
@@ -130,8 +142,7 @@ pub async fn run(args: KubeconfigArgs, global: &Global, ui: &Ui) -> Result<(), F
     let left = ca_end - now;
     if time::Duration::try_from(req.expiry).is_ok_and(|want| want > left) {
         return Err(Failure::Usage(format!(
-            "--expiry {}: longer than the CA of {name} has left ({} days, until {}); ask for less",
-            args.expiry,
+            "--expiry {expiry_flag}: longer than the CA of {name} has left ({} days, until {}); ask for less",
             left.whole_days(),
             ca_end.date()
         )));
@@ -152,8 +163,100 @@ pub async fn run(args: KubeconfigArgs, global: &Global, ui: &Ui) -> Result<(), F
     .await
     .map_err(|e| Failure::Failed(format!("key generation stopped: {e}")))?
     .map_err(|e| Failure::Failed(format!("minting the client certificate failed: {e}")))?;
+    let entry = context_name
+        .map(String::from)
+        .unwrap_or_else(|| format!("k0smotron-{name}"));
+    let text = kubeconfig::render(&EntryNames::same(&entry), &server, &ca.cert_pem, &client);
+    let minted = Minted {
+        name: name.to_string(),
+        entry,
+        text,
+    };
+    Ok((minted, rec, ca, client))
+}
+
+/// Merge `minted` into the kubeconfig kubectl uses (`--kubeconfig`, else KUBECONFIG, else
+/// ~/.kube/config), its context remembering the mothership context `conn` uses, so every
+/// k0smotron command finds the mothership again while it is current.
+pub(super) async fn merge(
+    global: &Global,
+    conn: &Connection,
+    minted: &Minted,
+    switch: bool,
+    ui: &Ui,
+) -> Result<(), Failure> {
+    let doc: serde_json::Value = serde_saphyr::from_str(&minted.text)
+        .map_err(|e| Failure::Failed(format!("kubeconfig: {e}")))?;
+    let mut entries = kubeconfig_merge::entries(&doc);
+    if conn.source != crate::mothership::kubeconfig::Source::InCluster {
+        let mothership = kubeconfig_merge::Mothership {
+            context: conn.context.clone(),
+            namespace: conn.namespace.clone(),
+            control_plane: minted.name.clone(),
+        };
+        for e in entries.iter_mut().filter(|e| e.section == "contexts") {
+            e.body["extensions"] = mothership.extensions();
+        }
+    }
+    let current = switch.then(|| minted.entry.clone());
+    let explicit = global.kubeconfig.clone();
+    let merged = tokio::task::spawn_blocking(move || {
+        files::merge(explicit.as_deref(), &entries, current.as_deref())
+    })
+    .await
+    .map_err(|e| Failure::Failed(format!("merging stopped: {e}")))??;
+    for m in merged {
+        ui.note(&format!(
+            "Merged into {}: {}",
+            m.file.display(),
+            m.names.join(", ")
+        ));
+        if !m.kept_layout {
+            ui.note(&format!(
+                "  {} was written out whole: its layout (flow style or anchors) could not be kept line by line",
+                m.file.display()
+            ));
+        }
+    }
+    if switch {
+        ui.note(&format!(
+            "Switched to context {}; k0smotron keeps using the mothership ({}), and `k0smotron disconnect` switches back",
+            minted.entry, conn.context
+        ));
+    } else {
+        ui.note(&format!("Use it with `kubectl --context {}`", minted.entry));
+    }
+    Ok(())
+}
+
+pub async fn run(args: KubeconfigArgs, global: &Global, ui: &Ui) -> Result<(), Failure> {
+    let format = OutputFormat::check(
+        global.output,
+        "kubeconfig",
+        &[OutputFormat::Json, OutputFormat::Yaml],
+    )?;
+    let req = check(&args)?;
+    if format.is_some() && (args.merge || args.refresh_secret) {
+        return Err(Failure::Usage(
+            "--output: only when the kubeconfig is printed (not with --merge or --refresh-secret)"
+                .into(),
+        ));
+    }
+    global.target()?;
+    let conn = global.connect(ui).await?;
+    let name = record::resolve_name(&conn, args.name.as_deref()).await?;
+    let (minted, rec, ca, client) = mint(
+        &conn,
+        &name,
+        &req,
+        args.context_name.as_deref(),
+        &args.expiry,
+        ui,
+    )
+    .await?;
+    let now = time::OffsetDateTime::now_utc();
     if args.refresh_secret {
-        let text = kubeconfig::admin(&name, &server, &ca.cert_pem, &client);
+        let text = kubeconfig::admin(&name, &rec.endpoint, &ca.cert_pem, &client);
         record::replace_kubeconfig_secret(&conn, &name, &text).await?;
         ui.note(&format!(
             "Renewed Secret {name}-kubeconfig: admin certificate valid until {}",
@@ -161,49 +264,16 @@ pub async fn run(args: KubeconfigArgs, global: &Global, ui: &Ui) -> Result<(), F
         ));
         return Ok(());
     }
-    let entry = args
-        .context_name
-        .clone()
-        .unwrap_or_else(|| format!("k0smotron-{name}"));
-    let text = kubeconfig::render(&EntryNames::same(&entry), &server, &ca.cert_pem, &client);
     if args.merge {
-        let doc: serde_json::Value = serde_saphyr::from_str(&text)
-            .map_err(|e| Failure::Failed(format!("kubeconfig: {e}")))?;
-        let entries = kubeconfig_merge::entries(&doc);
-        let current = args.switch_context.then(|| entry.clone());
-        let explicit = global.kubeconfig.clone();
-        let merged = tokio::task::spawn_blocking(move || {
-            files::merge(explicit.as_deref(), &entries, current.as_deref())
-        })
-        .await
-        .map_err(|e| Failure::Failed(format!("merging stopped: {e}")))??;
-        for m in merged {
-            ui.note(&format!(
-                "Merged into {}: {}",
-                m.file.display(),
-                m.names.join(", ")
-            ));
-            if !m.kept_layout {
-                ui.note(&format!(
-                    "  {} was written out whole: its layout (flow style or anchors) could not be kept line by line",
-                    m.file.display()
-                ));
-            }
-        }
-        if args.switch_context {
-            ui.note(&format!("Switched to context {entry}"));
-        } else {
-            ui.note(&format!("Use it with `kubectl --context {entry}`"));
-        }
-        return Ok(());
+        return merge(global, &conn, &minted, args.switch_context, ui).await;
     }
     match format {
         Some(f) => {
-            let doc: serde_json::Value = serde_saphyr::from_str(&text)
+            let doc: serde_json::Value = serde_saphyr::from_str(&minted.text)
                 .map_err(|e| Failure::Failed(format!("kubeconfig: {e}")))?;
             ui.structured(&doc, f)?;
         }
-        None => ui.data(&text),
+        None => ui.data(&minted.text),
     }
     ui.detail(&format!(
         "user {}, groups [{}], valid until {}",

@@ -3,6 +3,7 @@
 
 mod certs;
 mod completion;
+mod connect;
 mod create;
 mod delete;
 mod doctor;
@@ -97,6 +98,12 @@ impl Global {
 
     pub async fn connect(&self, ui: &Ui) -> Result<Connection, Failure> {
         let conn = mothership::connect(&self.target()?).await?;
+        if let Some(r) = &conn.redirect {
+            ui.note(&format!(
+                "The current context {} is control plane {}'s; using its mothership, context {} (--context picks another)",
+                r.from, r.mothership.control_plane, conn.context
+            ));
+        }
         ui.detail(&format!(
             "kubeconfig {}, context {}, server {}, namespace {}",
             conn.source, conn.context, conn.server, conn.namespace
@@ -115,6 +122,15 @@ pub enum Command {
     /// Renew a control plane's certificates from its kept CAs.
     #[command(after_help = "Examples:\n  k0smotron certs renew demo")]
     Certs(certs::CertsArgs),
+    /// Merge a control plane's admin kubeconfig into kubectl's and switch to it; k0smotron keeps
+    /// using the mothership.
+    #[command(
+        after_help = "Examples:\n  k0smotron connect demo\n  k0smotron -n control-planes connect ci-42"
+    )]
+    Connect(connect::ConnectArgs),
+    /// Switch kubectl back to the mothership context that `connect` remembered.
+    #[command(after_help = "Examples:\n  k0smotron disconnect")]
+    Disconnect(connect::DisconnectArgs),
     /// Delete control planes and everything they own.
     #[command(
         after_help = "Examples:\n  k0smotron delete demo\n  k0smotron delete ci-42 --yes --ignore-not-found\n  k0smotron delete --expired -A --dry-run"
@@ -182,6 +198,8 @@ async fn dispatch(cli: Cli, ui: Ui) -> Result<(), Failure> {
     match cli.command {
         Command::Create(args) => create::run(*args, &cli.global, &ui).await,
         Command::Certs(args) => certs::run(args, &cli.global, &ui).await,
+        Command::Connect(args) => connect::connect(args, &cli.global, &ui).await,
+        Command::Disconnect(args) => connect::disconnect(args, &cli.global, &ui).await,
         Command::Delete(args) => delete::run(args, &cli.global, &ui).await,
         Command::Doctor(args) => doctor::run(args, &cli.global, &ui).await,
         Command::Export(args) => export::run(args, &cli.global, &ui).await,

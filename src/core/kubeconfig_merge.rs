@@ -35,14 +35,76 @@ impl Entry {
         let mut out = format!("{pad}- name: {}\n{pad}  {}:\n", self.name, self.key());
         if let Value::Object(map) = &self.body {
             for (k, v) in map {
-                let v = match v {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                out.push_str(&format!("{pad}    {k}: {v}\n"));
+                match v {
+                    Value::String(s) => out.push_str(&format!("{pad}    {k}: {s}\n")),
+                    Value::Array(_) | Value::Object(_) => {
+                        // Nested (a context's extensions): block style under the key.
+                        out.push_str(&format!("{pad}    {k}:\n"));
+                        let yaml = serde_saphyr::to_string(v).unwrap_or_default();
+                        for line in yaml.lines() {
+                            out.push_str(&format!("{pad}      {line}\n"));
+                        }
+                    }
+                    other => out.push_str(&format!("{pad}    {k}: {other}\n")),
+                }
             }
         }
         out
+    }
+}
+
+/// The name of the context extension that remembers where a control plane's context came
+/// from, so k0smotron finds its mothership again while that context is current (as
+/// vcluster remembers its host cluster).
+pub const MOTHERSHIP_EXTENSION: &str = "k0smotron.io/mothership";
+
+/// What the extension remembers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mothership {
+    /// The mothership's context in the same kubeconfig.
+    pub context: String,
+    /// The control plane's namespace on the mothership.
+    pub namespace: String,
+    pub control_plane: String,
+}
+
+impl Mothership {
+    /// The `extensions` list of the context entry.
+    pub fn extensions(&self) -> Value {
+        json!([{
+            "name": MOTHERSHIP_EXTENSION,
+            "extension": {
+                "context": self.context,
+                "namespace": self.namespace,
+                "controlPlane": self.control_plane,
+            },
+        }])
+    }
+
+    /// What the extensions of a context (a kubeconfig's `context` body) remember, if anything.
+    pub fn of(context: &Value) -> Option<Mothership> {
+        let ext = context["extensions"]
+            .as_array()?
+            .iter()
+            .find(|e| e["name"] == MOTHERSHIP_EXTENSION)?;
+        let field = |k: &str| ext["extension"][k].as_str().map(String::from);
+        Some(Mothership {
+            context: field("context").filter(|c| !c.is_empty())?,
+            namespace: field("namespace").unwrap_or_default(),
+            control_plane: field("controlPlane").unwrap_or_default(),
+        })
+    }
+
+    /// The mothership remembered by context `name` of kubeconfig `doc`, if that context and
+    /// the one it remembers both exist.
+    pub fn of_context(doc: &Value, name: &str) -> Option<Mothership> {
+        let contexts = doc["contexts"].as_array()?;
+        let entry = contexts.iter().find(|c| c["name"] == name)?;
+        let m = Mothership::of(&entry["context"])?;
+        contexts
+            .iter()
+            .any(|c| c["name"] == m.context.as_str())
+            .then_some(m)
     }
 }
 
@@ -395,6 +457,27 @@ mod tests {
         let doc: Value = serde_saphyr::from_str(&out).unwrap();
         assert_eq!(doc["clusters"][0]["name"], "x");
         assert_eq!(doc["clusters"][1]["name"], "a");
+    }
+
+    #[test]
+    fn a_context_remembers_its_mothership_and_kubectl_style_text_keeps_it() {
+        let mut entries = ours("k0smotron-demo", "https://203.0.113.11:31443");
+        let m = Mothership {
+            context: "prod".into(),
+            namespace: "cps".into(),
+            control_plane: "demo".into(),
+        };
+        entries[2].body["extensions"] = m.extensions();
+        let (text, kept) = merge(KUBECTL, &entries, Some("k0smotron-demo")).unwrap();
+        assert!(kept, "{text}");
+        assert!(text.contains("name: k0smotron.io/mothership\n"), "{text}");
+        let doc: Value = serde_saphyr::from_str(&text).unwrap();
+        assert_eq!(Mothership::of_context(&doc, "k0smotron-demo"), Some(m));
+        assert_eq!(Mothership::of_context(&doc, "prod"), None);
+        // A remembered context that is gone is no mothership.
+        let gone = text.replace("  name: prod\n", "  name: elsewhere\n");
+        let doc: Value = serde_saphyr::from_str(&gone).unwrap();
+        assert_eq!(Mothership::of_context(&doc, "k0smotron-demo"), None);
     }
 
     #[test]

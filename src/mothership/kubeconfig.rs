@@ -190,3 +190,42 @@ mod tests {
         }
     }
 }
+
+/// Where a context that `k0smotron connect` (or `kubeconfig --merge`) wrote came from: the
+/// mothership it remembers, if it remembers one that is still in the kubeconfig.
+pub fn mothership_of(
+    kubeconfig: &Kubeconfig,
+    context: &str,
+) -> Option<crate::core::kubeconfig_merge::Mothership> {
+    let doc = serde_json::to_value(kubeconfig).ok()?;
+    crate::core::kubeconfig_merge::Mothership::of_context(&doc, context)
+}
+
+/// The context to use and, when the chosen one is a control plane's context, what it
+/// remembers: without `--context`, the current context, or the mothership it remembers.
+pub fn pick_mothership_context(
+    kubeconfig: &Kubeconfig,
+    flag: Option<&str>,
+) -> Result<(String, Option<Redirect>), Failure> {
+    let context = pick_context(kubeconfig, flag)?;
+    if flag.is_some() {
+        return Ok((context, None));
+    }
+    Ok(match mothership_of(kubeconfig, &context) {
+        Some(m) => (
+            m.context.clone(),
+            Some(Redirect {
+                from: context,
+                mothership: m,
+            }),
+        ),
+        None => (context, None),
+    })
+}
+
+/// The current context was a control plane's; its mothership is used instead.
+#[derive(Debug, Clone)]
+pub struct Redirect {
+    pub from: String,
+    pub mothership: crate::core::kubeconfig_merge::Mothership,
+}

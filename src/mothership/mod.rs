@@ -42,6 +42,8 @@ pub struct Connection {
     pub context: String,
     pub namespace: String,
     pub source: kubeconfig::Source,
+    /// Set when the current context was a control plane's and its mothership is used.
+    pub redirect: Option<kubeconfig::Redirect>,
 }
 
 impl Connection {
@@ -62,9 +64,10 @@ pub async fn connect(target: &Target) -> Result<Connection, Failure> {
     let home = dirs::home_dir();
     let env = std::env::var_os("KUBECONFIG");
     let loaded = kubeconfig::load(target.kubeconfig.as_ref(), env.as_deref(), home)?;
-    let (mut config, context) = match loaded.kubeconfig {
+    let (mut config, context, redirect) = match loaded.kubeconfig {
         Some(kc) => {
-            let context = kubeconfig::pick_context(&kc, target.context.as_deref())?;
+            let (context, redirect) =
+                kubeconfig::pick_mothership_context(&kc, target.context.as_deref())?;
             let options = KubeConfigOptions {
                 context: Some(context.clone()),
                 ..Default::default()
@@ -77,19 +80,26 @@ pub async fn connect(target: &Target) -> Result<Connection, Failure> {
                         loaded.source
                     ))
                 })?;
-            (config, context)
+            (config, context, redirect)
         }
         None => {
             let config = kube::Config::incluster()
                 .map_err(|e| Failure::Failed(format!("in-cluster configuration: {e}")))?;
-            (config, "in-cluster".to_string())
+            (config, "in-cluster".to_string(), None)
         }
     };
     config.connect_timeout = Some(target.connect_timeout);
     config.read_timeout = Some(Duration::from_secs(60));
+    // A control plane's context remembers the namespace it lives in on the mothership.
     let namespace = target
         .namespace
         .clone()
+        .or_else(|| {
+            redirect
+                .as_ref()
+                .map(|r| r.mothership.namespace.clone())
+                .filter(|n| !n.is_empty())
+        })
         .unwrap_or_else(|| config.default_namespace.clone());
     let server = config
         .cluster_url
@@ -111,6 +121,7 @@ pub async fn connect(target: &Target) -> Result<Connection, Failure> {
         context,
         namespace,
         source: loaded.source,
+        redirect,
     })
 }
 
@@ -121,7 +132,11 @@ pub fn configured_namespace(target: &Target) -> Option<String> {
     let loaded =
         kubeconfig::load(target.kubeconfig.as_ref(), env.as_deref(), dirs::home_dir()).ok()?;
     let kc = loaded.kubeconfig?;
-    let context = kubeconfig::pick_context(&kc, target.context.as_deref()).ok()?;
+    let (context, redirect) =
+        kubeconfig::pick_mothership_context(&kc, target.context.as_deref()).ok()?;
+    if let Some(r) = redirect.filter(|r| !r.mothership.namespace.is_empty()) {
+        return Some(r.mothership.namespace);
+    }
     kc.contexts
         .iter()
         .find(|c| c.name == context)?
