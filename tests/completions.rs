@@ -84,3 +84,49 @@ fn control_plane_names_come_from_the_mothership_within_a_second() {
     assert_eq!(support::stderr(&out), "");
     assert!(took < std::time::Duration::from_millis(1500), "{took:?}");
 }
+
+/// `k0smotron completion bash | head -1`: the reader goes away early, and nothing panics.
+#[test]
+fn a_closed_stdout_is_no_panic() {
+    use std::io::Read;
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_k0smotron"))
+            .args(["completion", shell])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 8];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        // The pipe is closed here, before the script is written whole.
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{shell}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{shell}: {err}");
+    }
+}
+
+/// A negative duration names its flag and is exit 2, wherever a duration is taken.
+#[test]
+fn negative_durations_name_their_flag() {
+    let home = tempfile::tempdir().unwrap();
+    for (args, flag) in [
+        (&["token", "worker", "x", "--expiry", "-1h"][..], "--expiry"),
+        (&["kubeconfig", "x", "--expiry", "-2h"][..], "--expiry"),
+        (&["wait", "x", "--timeout", "-5m"][..], "--timeout"),
+        (&["create", "x", "--ttl", "-1h"][..], "--ttl"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_k0smotron"))
+            .args(args)
+            .env("HOME", home.path())
+            .env_remove("KUBECONFIG")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains(flag) && err.contains("is negative"),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -345,3 +345,39 @@ fn an_upgrade_that_fails_at_the_record_changes_nothing() {
         "quay.io/k0sproject/k0s:v1.36.3-k0s.2"
     );
 }
+
+#[test]
+fn a_paused_control_plane_is_said_at_once_by_wait_token_and_kubeconfig() {
+    let env = Env::new();
+    create(&env, "nap", &["--no-wait"]);
+    assert_eq!(run(&env, &["pause", "nap"]).status.code(), Some(0));
+    let hint = "control plane nap is paused (no pods run); `k0smotron resume nap` brings it back";
+    for args in [
+        &["wait", "nap", "--timeout", "60s"][..],
+        &["token", "worker", "nap", "--timeout", "60s"][..],
+    ] {
+        let started = std::time::Instant::now();
+        let out = run(&env, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(hint), "{args:?}: {}", stderr(&out));
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{args:?} took {:?}",
+            started.elapsed()
+        );
+    }
+    let out = run(&env, &["kubeconfig", "nap"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("control plane nap is paused: this kubeconfig works once `k0smotron resume nap` brings it back"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("current-context: k0smotron-nap"));
+    // Waiting for it to go is still a wait.
+    let out = run(
+        &env,
+        &["wait", "nap", "--for", "deleted", "--timeout", "2s"],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+}

@@ -348,3 +348,50 @@ fn what_k0s_printed_is_checked_and_the_server_rewritten() {
         .unwrap();
     assert_eq!(&gz[..3], &[0x1f, 0x8b, 0x08], "gzip as k0s writes it");
 }
+
+#[test]
+fn a_missing_name_fails_at_once_with_close_matches_and_other_namespaces() {
+    let env = Env::new();
+    create(&env, "mycluster", &["--no-wait"]);
+    let other = format!("{}-other", env.ns());
+    create(
+        &env,
+        "elsewhere",
+        &["--no-wait", "-n", &other, "--create-namespace"],
+    );
+    let started = Instant::now();
+    let out = token(&env, &["worker", "mycluste"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "no control plane mycluste in namespace {}; did you mean mycluster?",
+            env.ns()
+        )),
+        "{err}"
+    );
+    let out = token(&env, &["worker", "elsewhere"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!(
+            "namespace {other} has one of that name (-n {other})"
+        )),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&env, &["status", "nothing-like-it"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!(
+            "create it with `k0smotron -n {} create nothing-like-it`",
+            env.ns()
+        )),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -39,7 +39,7 @@ pub struct RenewArgs {
     #[arg(long)]
     pub no_wait: bool,
     /// How long to wait for each rollout.
-    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = super::parse_duration)]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, default_value = "15m", value_parser = super::parse_duration)]
     pub timeout: Duration,
 }
 

@@ -4,6 +4,7 @@ use clap::Args;
 use clap_complete::Shell;
 
 use crate::error::Failure;
+use crate::ui::Ui;
 
 #[derive(Debug, Args)]
 pub struct CompletionArgs {
@@ -12,8 +13,12 @@ pub struct CompletionArgs {
     pub shell: Shell,
 }
 
-pub fn run(args: CompletionArgs) -> Result<(), Failure> {
+pub fn run(args: CompletionArgs, ui: &Ui) -> Result<(), Failure> {
     let mut cmd = super::command();
-    clap_complete::generate(args.shell, &mut cmd, "k0smotron", &mut std::io::stdout());
+    // Into memory first: clap_complete panics when stdout is closed early
+    // (`k0smotron completion bash | head`); the UI's stdout does not.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "k0smotron", &mut script);
+    ui.data(&String::from_utf8_lossy(&script));
     Ok(())
 }

@@ -116,13 +116,13 @@ pub struct CreateArgs {
     #[arg(long)]
     pub no_wait: bool,
     /// How long to wait for the controllers to be Ready.
-    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = duration::parse)]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, default_value = "10m", value_parser = duration::parse)]
     pub timeout: Duration,
     /// How long to wait for a LoadBalancer address.
-    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = duration::parse)]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, default_value = "2m", value_parser = duration::parse)]
     pub lb_timeout: Duration,
     /// How long the control plane is meant to live (2h, 7d); `delete --expired` removes it after.
-    #[arg(long, value_name = "DURATION", value_parser = duration::parse)]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = duration::parse)]
     pub ttl: Option<Duration>,
     /// Leave what was written in place when create fails.
     #[arg(long)]
@@ -202,11 +202,10 @@ fn options(args: &CreateArgs, global: &Global) -> Result<CreateOptions, Failure>
     })
 }
 
-/// Generate the PKI and the admin client certificate on blocking threads.
-fn start_keygen(
-    r: &Resolved,
-    ui: &Ui,
-) -> tokio::task::JoinHandle<Result<(pki::Pki, pki::CertPair), String>> {
+/// Generate the PKI and the admin client certificate on blocking threads, starting now.
+/// Its line is printed when the keys are awaited, so a run that fails first (a name taken)
+/// prints nothing of it, and the exit does not wait for it.
+fn start_keygen(r: &Resolved, ui: &Ui) -> crate::mothership::write::Keys {
     let alg = r.key_algorithm;
     let etcd = matches!(r.storage, spec::Storage::Etcd { .. }).then(|| {
         (
@@ -215,7 +214,7 @@ fn start_keygen(
         )
     });
     let ui = *ui;
-    tokio::task::spawn_blocking(move || {
+    let handle = tokio::task::spawn_blocking(move || {
         let started = Instant::now();
         let now = time::OffsetDateTime::now_utc();
         let pki = pki::generate(
@@ -224,13 +223,20 @@ fn start_keygen(
             now,
         )?;
         let admin = pki::admin_client(alg, &pki.ca, now)?;
-        let keys = if etcd.is_some() { 8 } else { 5 };
+        Ok::<_, String>((pki, admin, started.elapsed(), etcd.is_some()))
+    });
+    Box::pin(async move {
+        let (pki, admin, took, etcd) = handle
+            .await
+            .map_err(|e| Failure::Failed(format!("key generation stopped: {e}")))?
+            .map_err(|e| Failure::Failed(format!("key generation failed: {e}")))?;
         ui.check(
             crate::core::doctor::Status::Pass,
             &format!(
-                "Generating certificates: {keys} {} keys ({} ms)",
+                "Generating certificates: {} {} keys ({} ms)",
+                if etcd { 8 } else { 5 },
                 alg.as_str(),
-                started.elapsed().as_millis()
+                took.as_millis()
             ),
         );
         Ok((pki, admin))
@@ -264,10 +270,7 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
     let keygen = start_keygen(&resolved, ui);
     let cli_version = env!("CARGO_PKG_VERSION");
     if args.dry_run {
-        let (pki, admin) = keygen
-            .await
-            .map_err(|e| Failure::Failed(e.to_string()))?
-            .map_err(Failure::Failed)?;
+        let (pki, admin) = keygen.await?;
         let mut objects = plan::dry_run(&resolved, &pki, &admin, cli_version);
         if !args.show_secrets {
             objects = plan::redacted(&objects);

@@ -42,7 +42,7 @@ pub struct DeleteArgs {
     #[arg(long, default_value_t = true, num_args = 0..=1, default_missing_value = "true", action = clap::ArgAction::Set)]
     pub wait: bool,
     /// How long to wait for everything to be gone.
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = super::parse_duration)]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, default_value = "5m", value_parser = super::parse_duration)]
     pub timeout: Duration,
 }
 

@@ -28,7 +28,12 @@ pub struct KubeconfigArgs {
     #[arg(long = "group", value_name = "GROUP")]
     pub groups: Vec<String>,
     /// How long the certificate is valid, e.g. 720h, 30d [default: 8760h].
-    #[arg(long, value_name = "DURATION", default_value = "8760h")]
+    #[arg(
+        long,
+        value_name = "DURATION",
+        allow_hyphen_values = true,
+        default_value = "8760h"
+    )]
     pub expiry: String,
     /// Name of the cluster, user and context in the kubeconfig [default: k0smotron-NAME].
     #[arg(long, value_name = "NAME")]
@@ -146,6 +151,11 @@ pub(super) async fn mint(
             left.whole_days(),
             ca_end.date()
         )));
+    }
+    if rec.paused.is_some() {
+        ui.note(&format!(
+            "note: control plane {name} is paused: this kubeconfig works once `k0smotron resume {name}` brings it back"
+        ));
     }
     let server = req.server.clone().unwrap_or_else(|| rec.endpoint.clone());
     if req.server.is_none() && rec.service_type == "ClusterIP" {

@@ -68,7 +68,7 @@ pub struct Global {
     #[arg(short = 'q', long, global = true)]
     pub quiet: bool,
     /// How long to wait for a TCP connection to the mothership.
-    #[arg(long, global = true, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+    #[arg(long, global = true, value_name = "DURATION", allow_hyphen_values = true, default_value = "5s", value_parser = parse_duration)]
     pub connect_timeout: Duration,
 }
 
@@ -213,7 +213,7 @@ async fn dispatch(cli: Cli, ui: Ui) -> Result<(), Failure> {
         Command::Upgrade(args) => upgrade::run(args, &cli.global, &ui).await,
         Command::Wait(args) => wait::run(args, &cli.global, &ui).await,
         Command::Version(args) => version::run(args, &cli.global, &ui).await,
-        Command::Completion(args) => completion::run(args),
+        Command::Completion(args) => completion::run(args, &ui),
     }
 }
 
@@ -256,7 +256,11 @@ pub fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(dispatch(cli, ui)) {
+    let outcome = runtime.block_on(dispatch(cli, ui));
+    // Work nobody waits for any more (keys for a create that already failed) does not hold
+    // up the exit, and prints nothing after the outcome.
+    runtime.shutdown_background();
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             if !matches!(failure, Failure::Reported(_)) {

@@ -25,7 +25,7 @@ pub struct PauseArgs {
     #[arg(long)]
     pub no_wait: bool,
     /// How long to wait.
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = super::parse_duration)]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, default_value = "5m", value_parser = super::parse_duration)]
     pub timeout: Duration,
 }
 
@@ -38,7 +38,7 @@ pub struct ResumeArgs {
     #[arg(long)]
     pub no_wait: bool,
     /// How long to wait for the controllers to be Ready.
-    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = super::parse_duration)]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, default_value = "10m", value_parser = super::parse_duration)]
     pub timeout: Duration,
 }
 

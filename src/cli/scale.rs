@@ -25,7 +25,7 @@ pub struct ScaleArgs {
     #[arg(long)]
     pub no_wait: bool,
     /// How long to wait for each step.
-    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = super::parse_duration)]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, default_value = "10m", value_parser = super::parse_duration)]
     pub timeout: Duration,
 }
 

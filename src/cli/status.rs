@@ -93,6 +93,9 @@ pub async fn run(args: StatusArgs, global: &Global, ui: &Ui) -> Result<(), Failu
     let (inv, secrets, present, events) = inventory::collect_one(&conn, &name).await?;
     let now = time::OffsetDateTime::now_utc();
     let Some(rec) = inv.records.first() else {
+        if present.is_empty() {
+            return Err(record::not_found(&conn, &name).await);
+        }
         return Err(Failure::Failed(format!(
             "no control plane {name} in namespace {} (no record ConfigMap with k0smotron's labels){}",
             conn.namespace,

@@ -38,10 +38,15 @@ pub enum RoleArg {
 #[derive(Debug, Args)]
 pub struct CreateFlags {
     /// How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h].
-    #[arg(long, value_name = "DURATION", default_value = "24h")]
+    #[arg(
+        long,
+        value_name = "DURATION",
+        allow_hyphen_values = true,
+        default_value = "24h"
+    )]
     pub expiry: String,
     /// How long to wait for a Ready controller pod.
-    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = super::parse_duration)]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, default_value = "2m", value_parser = super::parse_duration)]
     pub timeout: Duration,
 }
 
@@ -60,7 +65,7 @@ pub struct ListArgs {
     #[arg(add = super::names::existing())]
     pub name: Option<String>,
     /// How long to wait for a Ready controller pod.
-    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = super::parse_duration)]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, default_value = "2m", value_parser = super::parse_duration)]
     pub timeout: Duration,
 }
 
@@ -76,7 +81,7 @@ pub struct InvalidateArgs {
     #[arg(long)]
     pub ignore_not_found: bool,
     /// How long to wait for a Ready controller pod.
-    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = super::parse_duration)]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, default_value = "2m", value_parser = super::parse_duration)]
     pub timeout: Duration,
 }
 
@@ -125,11 +130,16 @@ async fn pod_of(
     global.target()?;
     let conn = global.connect(ui).await?;
     let name = record::resolve_name(&conn, name).await?;
-    let (rec, pod) = tokio::join!(
-        record::read(&conn, &name),
-        exec::ready_pod(&conn, &name, timeout, ui)
-    );
-    Ok((conn, rec?, pod?))
+    // Both at once, but a missing or paused control plane ends the wait at once.
+    let usable = async {
+        let rec = record::read(&conn, &name).await?;
+        if rec.paused.is_some() {
+            return Err(record::paused(&rec.name));
+        }
+        Ok(rec)
+    };
+    let (rec, pod) = tokio::try_join!(usable, exec::ready_pod(&conn, &name, timeout, ui))?;
+    Ok((conn, rec, pod))
 }
 
 fn k0s_failed(what: &str, pod: &str, out: &exec::Output) -> Failure {

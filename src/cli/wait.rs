@@ -19,7 +19,7 @@ pub struct WaitArgs {
     #[arg(long = "for", value_enum, default_value = "ready")]
     pub condition: Condition,
     /// How long to wait at most.
-    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = super::parse_duration)]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, default_value = "10m", value_parser = super::parse_duration)]
     pub timeout: Duration,
 }
 
@@ -37,6 +37,9 @@ pub async fn run(args: WaitArgs, global: &Global, ui: &Ui) -> Result<(), Failure
     match args.condition {
         Condition::Ready => {
             let rec = record::read(&conn, name).await?;
+            if rec.paused.is_some() {
+                return Err(record::paused(name));
+            }
             let step = ui.step(&format!(
                 "Waiting for {} controller replica(s) of {name}",
                 rec.replicas

@@ -11,6 +11,9 @@ pub fn parse(text: &str) -> Result<Duration, String> {
     if text == "0" {
         return Ok(Duration::ZERO);
     }
+    if text.starts_with('-') {
+        return Err(format!("{text:?} is negative; expected {rule}"));
+    }
     let mut rest = text;
     let mut total = Duration::ZERO;
     while !rest.is_empty() {
@@ -81,6 +84,7 @@ mod tests {
         assert!(parse("10").unwrap_err().contains("has no unit"));
         assert!(parse("5y").unwrap_err().contains("unknown unit \"y\""));
         assert!(parse("s").unwrap_err().contains("30s, 10m"));
+        assert!(parse("-1h").unwrap_err().contains("\"-1h\" is negative"));
     }
 
     #[test]

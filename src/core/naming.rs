@@ -28,6 +28,37 @@ pub fn check_label(name: &str) -> Result<(), String> {
     }
 }
 
+/// The names among `known` that `name` may be a typo of (at most two edits away), closest
+/// first; `name` itself is not one.
+pub fn close_matches<'a>(name: &str, known: &'a [String]) -> Vec<&'a str> {
+    let mut scored: Vec<(usize, &str)> = known
+        .iter()
+        .filter(|k| k.as_str() != name)
+        .map(|k| (edit_distance(name, k), k.as_str()))
+        .filter(|(d, _)| *d <= 2)
+        .collect();
+    scored.sort();
+    scored.into_iter().map(|(_, k)| k).collect()
+}
+
+/// Levenshtein distance (insertions, deletions, substitutions).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
+}
+
 /// The operator's `shortName`: longer than 63 characters becomes the first 57, `-`, and the
 /// first five hex digits of the md5 of the whole name.
 pub fn short_name(name: &str) -> String {
@@ -126,6 +157,19 @@ pub fn selector(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typos_find_their_name() {
+        let known: Vec<String> = ["mycluster", "ci-42", "ci-43", "other"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(close_matches("mycluste", &known), vec!["mycluster"]);
+        assert_eq!(close_matches("ci-4", &known), vec!["ci-42", "ci-43"]);
+        assert!(close_matches("mycluster", &known).is_empty());
+        assert!(close_matches("zzz", &known).is_empty());
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
 
     #[test]
     fn short_name_matches_the_operator_test_vector() {

@@ -85,6 +85,13 @@ pub async fn set_data(
         .map_err(Failure::from)
 }
 
+/// Control plane `name` is paused: what to say, at once, to a command that needs its pods.
+pub fn paused(name: &str) -> Failure {
+    Failure::Failed(format!(
+        "control plane {name} is paused (no pods run); `k0smotron resume {name}` brings it back"
+    ))
+}
+
 /// The name given, or the only control plane of the namespace (none or several: exit 2,
 /// listing them).
 pub async fn resolve_name(conn: &Connection, name: Option<&str>) -> Result<String, Failure> {
@@ -129,22 +136,80 @@ pub async fn all_names(conn: &Connection) -> Result<Vec<String>, Failure> {
     Ok(names)
 }
 
-fn not_found(conn: &Connection, name: &str) -> Failure {
-    Failure::Failed(format!(
-        "no control plane {name} in namespace {} (ConfigMap {} with k0smotron's labels); create it with `k0smotron create {name}`",
-        conn.namespace,
-        Names::new(name).record()
-    ))
+/// Control plane `name` does not exist here: say so at once, with the names it may be a
+/// typo of in this namespace and the namespaces that have one of that name (one list of
+/// records in every namespace, or in this one where that is not allowed).
+pub async fn not_found(conn: &Connection, name: &str) -> Failure {
+    let ns = &conn.namespace;
+    let selector = format!(
+        "{}=k0smotron,{}=record",
+        naming::MANAGED_BY,
+        naming::COMPONENT
+    );
+    let lp = ListParams::default().labels(&selector);
+    let everywhere = Api::<ConfigMap>::all(conn.client.clone())
+        .list_metadata(&lp)
+        .await;
+    let listed = match everywhere {
+        Ok(l) => Some(l.items),
+        Err(_) => Api::<ConfigMap>::namespaced(conn.client.clone(), ns)
+            .list_metadata(&lp)
+            .await
+            .ok()
+            .map(|l| l.items),
+    };
+    let records: Vec<(String, String)> = listed
+        .into_iter()
+        .flatten()
+        .filter_map(|m| {
+            let cluster = m.metadata.labels.as_ref()?.get(naming::CLUSTER)?.clone();
+            Some((m.metadata.namespace.unwrap_or_default(), cluster))
+        })
+        .collect();
+    let here: Vec<String> = records
+        .iter()
+        .filter(|(n, _)| n == ns)
+        .map(|(_, c)| c.clone())
+        .collect();
+    let mut elsewhere: Vec<&str> = records
+        .iter()
+        .filter(|(n, c)| c == name && n != ns)
+        .map(|(n, _)| n.as_str())
+        .collect();
+    elsewhere.sort();
+    let close = naming::close_matches(name, &here);
+    let mut message = format!("no control plane {name} in namespace {ns}");
+    if !close.is_empty() {
+        message.push_str(&format!("; did you mean {}?", close.join(" or ")));
+    }
+    if !elsewhere.is_empty() {
+        message.push_str(&format!(
+            "; namespace {} has one of that name (-n {})",
+            elsewhere.join(", "),
+            elsewhere[0]
+        ));
+    }
+    if close.is_empty() && elsewhere.is_empty() {
+        message.push_str(&format!(
+            " (ConfigMap {} with k0smotron's labels); create it with `k0smotron -n {ns} create {name}`",
+            Names::new(name).record()
+        ));
+    }
+    Failure::Failed(message)
 }
 
 /// The record ConfigMap of control plane `name`, if it is ours.
 async fn record_map(conn: &Connection, name: &str) -> Result<ConfigMap, Failure> {
     let api: Api<ConfigMap> = Api::namespaced(conn.client.clone(), &conn.namespace);
-    api.get_opt(&Names::new(name).record())
+    let found = api
+        .get_opt(&Names::new(name).record())
         .await
         .map_err(|e| conn.translate(e))?
-        .filter(|cm| ours(cm.metadata.labels.as_ref(), name))
-        .ok_or_else(|| not_found(conn, name))
+        .filter(|cm| ours(cm.metadata.labels.as_ref(), name));
+    match found {
+        Some(cm) => Ok(cm),
+        None => Err(not_found(conn, name).await),
+    }
 }
 
 /// The `k0smotron.io/v1beta2` Cluster document the record holds, as written.

@@ -115,10 +115,8 @@ pub async fn wave1(conn: &Connection, r: &Resolved) -> Result<Facts, Failure> {
             .any(|o| o == &format!("ConfigMap/{}", Names::new(&r.name).record()))
         {
             return Err(Failure::Failed(format!(
-                "control plane {} already exists in namespace {ns}; change it with `k0smotron upgrade` or `k0smotron scale` (until those commands land: `kubectl -n {ns} edit statefulset {}`), or remove it with `k0smotron -n {ns} delete {}`",
-                r.name,
-                Names::new(&r.name).statefulset(),
-                r.name
+                "control plane {name} already exists in namespace {ns}; change it with `k0smotron -n {ns} upgrade {name}` or `k0smotron -n {ns} scale {name}`, or remove it with `k0smotron -n {ns} delete {name}`",
+                name = r.name
             )));
         }
         if !existing_ours.is_empty() {

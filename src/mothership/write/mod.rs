@@ -219,7 +219,9 @@ pub async fn write(run: &Run<'_>, pki: Keys) -> Result<Written, Failure> {
     }
 }
 
-type Keys = tokio::task::JoinHandle<Result<(Pki, CertPair), String>>;
+/// The key generation started before any request (on blocking threads), as a future.
+pub type Keys =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(Pki, CertPair), Failure>> + Send>>;
 
 /// Waves 2 to 4, each a function of its own; every object created goes into the ledger.
 async fn write_waves(
@@ -261,10 +263,7 @@ async fn write_waves(
     step.done(&exposure.endpoint());
 
     // Keys were generated meanwhile.
-    let (pki, admin) = keys
-        .await
-        .map_err(|e| Failure::Failed(format!("key generation stopped: {e}")))?
-        .map_err(|e| Failure::Failed(format!("key generation failed: {e}")))?;
+    let (pki, admin) = keys.await?;
     let names = Names::new(&r.name);
     let owner = plan::owner_reference(&names.record(), &record_uid);
     let rest = plan::rest(r, &exposure, &pki, &admin, Some(&owner));
