@@ -184,10 +184,10 @@ fn an_interrupted_renewal_is_shown_and_finished_by_running_it_again() {
     let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows[0]["status"], "Progressing", "{rows:?}");
     assert!(
-        rows[0]["reason"]
-            .as_str()
-            .unwrap()
-            .contains("`k0smotron certs renew r` finishes it"),
+        rows[0]["reason"].as_str().unwrap().contains(&format!(
+            "`k0smotron -n {} certs renew r` finishes it",
+            env.ns()
+        )),
         "{rows:?}"
     );
     let peer_before = leaf_pem(&env, "r-etcd-peer");

@@ -121,8 +121,8 @@ fn node_port_control_plane_end_to_end() {
     );
     assert!(
         err.contains(&format!(
-            "  k0smotron -n {} kubeconfig demo > demo.kubeconfig\n",
-            env.ns()
+            "  {}\n",
+            hint(&env, "kubeconfig demo > demo.kubeconfig")
         )),
         "{err}"
     );

@@ -216,7 +216,10 @@ fn a_failure_at_every_delete_is_finished_by_running_again() {
             stderr(&out)
         );
         assert!(
-            stderr(&out).contains("run `k0smotron delete` again to finish"),
+            stderr(&out).contains(&format!(
+                "run `{}` again to finish",
+                hint(&env, "delete flaky")
+            )),
             "{kind}: {}",
             stderr(&out)
         );

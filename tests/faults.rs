@@ -676,6 +676,13 @@ fn ctrl_c_while_waiting_leaves_the_control_plane_and_says_so() {
     let out = child.wait_with_output().unwrap();
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(130), "{err}");
-    assert!(err.contains("interrupted (Ctrl-C) while waiting: control plane left is written and keeps starting; `k0smotron wait left` waits again, `k0smotron delete left` removes it"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "interrupted (Ctrl-C) while waiting: control plane left is written and keeps starting; `{}` waits again, `{}` removes it",
+            hint(&env, "wait left"),
+            hint(&env, "delete left")
+        )),
+        "{err}"
+    );
     assert!(env.ms.labelled(INSTANCE, "left").len() >= 16);
 }

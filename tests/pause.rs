@@ -351,7 +351,10 @@ fn a_paused_control_plane_is_said_at_once_by_wait_token_and_kubeconfig() {
     let env = Env::new();
     create(&env, "nap", &["--no-wait"]);
     assert_eq!(run(&env, &["pause", "nap"]).status.code(), Some(0));
-    let hint = "control plane nap is paused (no pods run); `k0smotron resume nap` brings it back";
+    let said = format!(
+        "control plane nap is paused (no pods run); `{}` brings it back",
+        hint(&env, "resume nap")
+    );
     for args in [
         &["wait", "nap", "--timeout", "60s"][..],
         &["token", "worker", "nap", "--timeout", "60s"][..],
@@ -359,7 +362,7 @@ fn a_paused_control_plane_is_said_at_once_by_wait_token_and_kubeconfig() {
         let started = std::time::Instant::now();
         let out = run(&env, args);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
-        assert!(stderr(&out).contains(hint), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(&said), "{args:?}: {}", stderr(&out));
         assert!(
             started.elapsed() < std::time::Duration::from_secs(20),
             "{args:?} took {:?}",
@@ -369,7 +372,10 @@ fn a_paused_control_plane_is_said_at_once_by_wait_token_and_kubeconfig() {
     let out = run(&env, &["kubeconfig", "nap"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("control plane nap is paused: this kubeconfig works once `k0smotron resume nap` brings it back"),
+        stderr(&out).contains(&format!(
+            "control plane nap is paused: this kubeconfig works once `{}` brings it back",
+            hint(&env, "resume nap")
+        )),
         "{}",
         stderr(&out)
     );
@@ -380,4 +386,23 @@ fn a_paused_control_plane_is_said_at_once_by_wait_token_and_kubeconfig() {
         &["wait", "nap", "--for", "deleted", "--timeout", "2s"],
     );
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+}
+
+#[test]
+fn hints_carry_the_flags_that_run_them_as_printed() {
+    let env = Env::new();
+    create(&env, "flags", &["--no-wait"]);
+    let out = run(&env, &["--context", "mothership", "pause", "flags"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let printed = format!(
+        "`k0smotron --kubeconfig {} --context mothership -n {} resume flags`",
+        env.kubeconfig.display(),
+        env.ns()
+    );
+    assert!(stderr(&out).contains(&printed), "{}", stderr(&out));
+    // Run as printed, it works.
+    let command = printed.trim_matches('`');
+    let words: Vec<&str> = command.split_whitespace().skip(1).collect();
+    let again = support::bare(env.dir.path()).args(&words).output().unwrap();
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
 }

@@ -63,8 +63,14 @@ pub async fn disconnect(_: DisconnectArgs, global: &Global, ui: &Ui) -> Result<(
         .await
         .map_err(|e| Failure::Failed(format!("editing the kubeconfig stopped: {e}")))??;
     ui.note(&format!(
-        "Switched to context {}, the mothership of control plane {} (context {current} is kept; `k0smotron connect {}` switches to it again)",
-        m.context, m.control_plane, m.control_plane
+        "Switched to context {}, the mothership of control plane {} (context {current} is kept; `{}` switches to it again)",
+        m.context,
+        m.control_plane,
+        crate::ui::hint::prefix(
+            global.kubeconfig.as_deref(),
+            None,
+            &m.namespace
+        ) + &format!(" connect {}", m.control_plane)
     ));
     Ok(())
 }

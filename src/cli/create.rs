@@ -279,9 +279,14 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
         return print_objects(&objects, format.unwrap_or(OutputFormat::Yaml), ui);
     }
     let conn = global.connect(ui).await?;
+    crate::ui::hint::set(
+        global.kubeconfig.as_deref(),
+        global.context.as_deref(),
+        &resolved.namespace,
+    );
     interrupt::listen(format!(
-        "`k0smotron delete {}` removes what was written",
-        resolved.name
+        "`{}` removes what was written",
+        crate::ui::hint::command(&format!("delete {}", resolved.name))
     ));
     let opts = write::WriteOptions {
         keep_on_failure: args.keep_on_failure,
@@ -319,7 +324,9 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
         let waited = tokio::select! {
             waited = wait::until_ready(&conn, &resolved.name, resolved.replicas, args.timeout, &step) => waited,
             () = interrupt::pressed() => Err(Failure::Interrupted(format!(
-                "interrupted (Ctrl-C) while waiting: control plane {n} is written and keeps starting; `k0smotron wait {n}` waits again, `k0smotron delete {n}` removes it",
+                "interrupted (Ctrl-C) while waiting: control plane {n} is written and keeps starting; `{}` waits again, `{}` removes it",
+                crate::ui::hint::command(&format!("wait {}", resolved.name)),
+                crate::ui::hint::command(&format!("delete {}", resolved.name)),
                 n = resolved.name
             ))),
         };
@@ -331,7 +338,6 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
             }
         }
     }
-    let ns_flag = format!(" -n {}", resolved.namespace);
     ui.note(&format!(
         "Control plane {} {} at {endpoint}",
         resolved.name,
@@ -346,11 +352,13 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
     ui.note("Next:");
     if !kubeconfig_written {
         ui.note(&format!(
-            "  k0smotron{ns_flag} kubeconfig {n} > {n}.kubeconfig"
+            "  {}",
+            crate::ui::hint::command(&format!("kubeconfig {n} > {n}.kubeconfig"))
         ));
     }
     ui.note(&format!(
-        "  k0smotron{ns_flag} token worker {n} > {n}.token"
+        "  {}",
+        crate::ui::hint::command(&format!("token worker {n} > {n}.token"))
     ));
     Ok(())
 }

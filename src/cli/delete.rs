@@ -274,8 +274,16 @@ async fn delete_in(
         Ok(())
     } else {
         Err(Failure::Failed(format!(
-            "{}; run `k0smotron delete` again to finish",
-            problems.join("; ")
+            "{}; run `{}` again to finish",
+            problems.join("; "),
+            crate::ui::hint::command(&format!(
+                "delete {}",
+                targets
+                    .iter()
+                    .map(|t| t.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ))
         )))
     }
 }

@@ -154,7 +154,8 @@ pub(super) async fn mint(
     }
     if rec.paused.is_some() {
         ui.note(&format!(
-            "note: control plane {name} is paused: this kubeconfig works once `k0smotron resume {name}` brings it back"
+            "note: control plane {name} is paused: this kubeconfig works once `{}` brings it back",
+            crate::ui::hint::command(&format!("resume {name}"))
         ));
     }
     let server = req.server.clone().unwrap_or_else(|| rec.endpoint.clone());

@@ -98,6 +98,11 @@ impl Global {
 
     pub async fn connect(&self, ui: &Ui) -> Result<Connection, Failure> {
         let conn = mothership::connect(&self.target()?).await?;
+        crate::ui::hint::set(
+            self.kubeconfig.as_deref(),
+            self.context.as_deref(),
+            &conn.namespace,
+        );
         if let Some(r) = &conn.redirect {
             ui.note(&format!(
                 "The current context {} is control plane {}'s; using its mothership, context {} (--context picks another)",

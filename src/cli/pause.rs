@@ -82,7 +82,8 @@ pub async fn pause(args: PauseArgs, global: &Global, ui: &Ui) -> Result<(), Fail
         return Err(e);
     }
     step.done(&format!(
-        "scaled to zero; `k0smotron resume {name}` returns to {} controller(s){}",
+        "scaled to zero; `{}` returns to {} controller(s){}",
+        crate::ui::hint::command(&format!("resume {name}")),
         counts.0,
         if counts.1 > 0 {
             format!(" and {} etcd member(s)", counts.1)

@@ -52,7 +52,8 @@ pub async fn run(args: ScaleArgs, global: &Global, ui: &Ui) -> Result<(), Failur
     }
     if rec.paused.is_some() {
         return Err(Failure::Failed(format!(
-            "{name} is paused; `k0smotron resume {name}` first"
+            "{name} is paused; `{}` first",
+            crate::ui::hint::command(&format!("resume {name}"))
         )));
     }
     if rec.replicas != replicas {

@@ -103,8 +103,9 @@ pub async fn run(args: StatusArgs, global: &Global, ui: &Ui) -> Result<(), Failu
                 String::new()
             } else {
                 format!(
-                    "; objects of it are left ({}): `k0smotron delete {name}` removes them",
-                    present.join(", ")
+                    "; objects of it are left ({}): `{}` removes them",
+                    present.join(", "),
+                    crate::ui::hint::command(&format!("delete {name}"))
                 )
             }
         )));

@@ -185,7 +185,10 @@ async fn create(
     if expiry.is_zero() {
         ui.check(
             Status::Warn,
-            "this token never expires: invalidate it with `k0smotron token invalidate` when it is no longer needed",
+            &format!(
+                "this token never expires: invalidate it with `{}` when it is no longer needed",
+                crate::ui::hint::command(&format!("token invalidate {} {}", rec.name, token.id))
+            ),
         );
     }
     ui.data(&token.encoded);
@@ -266,10 +269,10 @@ async fn invalidate(args: InvalidateArgs, global: &Global, ui: &Ui) -> Result<()
     if !unknown.is_empty() && !args.ignore_not_found {
         let list: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
         return Err(Failure::Failed(format!(
-            "control plane {} has no token {} (see `k0smotron token list {}`; --ignore-not-found to skip); nothing was invalidated",
+            "control plane {} has no token {} (see `{}`; --ignore-not-found to skip); nothing was invalidated",
             args.name,
             list.join(", "),
-            args.name
+            crate::ui::hint::command(&format!("token list {}", args.name))
         )));
     }
     if !present.is_empty() {

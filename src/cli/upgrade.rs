@@ -61,7 +61,8 @@ pub async fn run(args: UpgradeArgs, global: &Global, ui: &Ui) -> Result<(), Fail
     let rec = record::read(&conn, name).await?;
     if rec.paused.is_some() {
         return Err(Failure::Failed(format!(
-            "{name} is paused; `k0smotron resume {name}` first"
+            "{name} is paused; `{}` first",
+            crate::ui::hint::command(&format!("resume {name}"))
         )));
     }
     let version = args

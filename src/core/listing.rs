@@ -224,7 +224,7 @@ fn row(
     let paused = data.get(PAUSED_KEY);
     let certs_end = super::certs::leaves_expire_at(created, &data);
     let certs_days = (certs_end - now).whole_days();
-    let renew = format!("`k0smotron certs renew {name}`");
+    let renew = format!("`k0smotron -n {namespace} certs renew {name}`");
     let (status, reason) = if expires.is_some_and(|e| e <= now) {
         (Status::Expired, "past its --ttl".to_string())
     } else if let Some(counts) = paused {

@@ -88,7 +88,8 @@ pub async fn set_data(
 /// Control plane `name` is paused: what to say, at once, to a command that needs its pods.
 pub fn paused(name: &str) -> Failure {
     Failure::Failed(format!(
-        "control plane {name} is paused (no pods run); `k0smotron resume {name}` brings it back"
+        "control plane {name} is paused (no pods run); `{}` brings it back",
+        crate::ui::hint::command(&format!("resume {name}"))
     ))
 }
 
@@ -230,7 +231,8 @@ pub async fn read(conn: &Connection, name: &str) -> Result<Record, Failure> {
     let endpoint = field("endpoint");
     if endpoint.is_empty() {
         return Err(Failure::Failed(format!(
-            "control plane {name} has no endpoint in its record yet: its create did not finish; run `k0smotron create {name}` again after removing it"
+            "control plane {name} has no endpoint in its record yet: its create did not finish; remove it with `{}` and create it again",
+            crate::ui::hint::command(&format!("delete {name}"))
         )));
     }
     let doc: serde_json::Value = serde_saphyr::from_str(&field("cluster.yaml")).unwrap_or_default();

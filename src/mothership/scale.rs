@@ -34,7 +34,8 @@ async fn get(conn: &Connection, name: &str, sts: &str) -> Result<Option<Stateful
 
 fn missing(name: &str, sts: &str) -> Failure {
     Failure::Failed(format!(
-        "StatefulSet {sts} of {name} is missing; `k0smotron status {name}` shows what else is"
+        "StatefulSet {sts} of {name} is missing; `{}` shows what else is",
+        crate::ui::hint::command(&format!("status {name}"))
     ))
 }
 

@@ -113,10 +113,11 @@ pub async fn until_ready(
                 phases.join(", ")
             };
             return Err(Failure::TimedOut(format!(
-                "timed out after {} waiting for {replicas} ready replica(s) of StatefulSet/{} ({ready} ready; {state}); the objects stay: follow with `kubectl -n {ns} get pods -l {}` or `k0smotron delete {name}`",
+                "timed out after {} waiting for {replicas} ready replica(s) of StatefulSet/{} ({ready} ready; {state}); the objects stay: follow with `kubectl -n {ns} get pods -l {}` or `{}`",
                 crate::core::duration::format(timeout),
                 names.statefulset(),
-                naming::selector(name)
+                naming::selector(name),
+                crate::ui::hint::command(&format!("delete {name}"))
             )));
         }
         step.update(&format!(

@@ -1,6 +1,8 @@
 //! All terminal output: data on stdout, checklists, notes and errors on stderr, colour only
 //! where it helps (a terminal, no `--no-color`, no `NO_COLOR`).
 
+pub mod hint;
+
 use std::io::{IsTerminal, Write};
 
 use serde::Serialize;

@@ -172,3 +172,13 @@ pub fn secret_value(env: &Env, name: &str, key: &str) -> String {
     )
     .unwrap()
 }
+
+/// A command as k0smotron prints it in a hint for a run through [`Env::cmd`]: with the
+/// `--kubeconfig` that run had and the namespace it used.
+pub fn hint(env: &Env, args: &str) -> String {
+    format!(
+        "k0smotron --kubeconfig {} -n {} {args}",
+        env.kubeconfig.display(),
+        env.ns()
+    )
+}

@@ -190,9 +190,9 @@ pub async fn write(run: &Run<'_>, pki: Keys) -> Result<Written, Failure> {
                 format!("{doing}; everything this run wrote was removed")
             } else {
                 format!(
-                    "{doing}; could not remove {} (`k0smotron delete {}` removes what is left)",
+                    "{doing}; could not remove {} (`{}` removes what is left)",
                     left.join(", "),
-                    r.name
+                    crate::ui::hint::command(&format!("delete {}", r.name))
                 )
             }))
         }
