@@ -50,8 +50,8 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Return a paused control plane to its replica counts')
             [CompletionResult]::new('scale', 'scale', [CompletionResultType]::ParameterValue, 'Change the number of controller replicas (and etcd members, which only grow)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Everything about one control plane, and a verdict (exit 0 only when Ready)')
-            [CompletionResult]::new('join-token', 'join-token', [CompletionResultType]::ParameterValue, 'Print a k0s join token for a worker node, or list and invalidate tokens')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a k0s join token for a worker node, or list and invalidate tokens')
+            [CompletionResult]::new('join-token', 'join-token', [CompletionResultType]::ParameterValue, 'Print a k0s join token for a worker node, or list and invalidate tokens')
             [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Change the k0s version (one minor at a time) or the etcd version, rolling the pods')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until a control plane is Ready (or deleted)')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client version and, when reachable, the mothership''s')
@@ -283,7 +283,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The API server URL to put in the kubeconfig [default: the recorded endpoint]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The user (certificate CN) [default: admin]')
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'A group (certificate O), repeatable [default: system:masters when --user is not given]')
-            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'How long the certificate is valid, e.g. 720h, 30d [default: 8760h]')
+            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'How long the certificate is valid, e.g. 720h, 30d')
             [CompletionResult]::new('--context-name', '--context-name', [CompletionResultType]::ParameterName, 'Name of the cluster, user and context in the kubeconfig [default: k0smotron-NAME]')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
@@ -380,34 +380,9 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
-        'k0smotron;join-token' {
-            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Which node the token joins (controller is refused: controllers are added with `scale`)')
-            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for a Ready controller pod')
-            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
-            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
-            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
-            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection to the mothership')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
-            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours and no spinners (also when NO_COLOR is set)')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress: only data, warnings and errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress: only data, warnings and errors')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Print a token that joins a worker node')
-            [CompletionResult]::new('controller', 'controller', [CompletionResultType]::ParameterValue, 'Refused, saying why: controllers are added with `k0smotron scale`, not joined')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the tokens k0s knows (both roles)')
-            [CompletionResult]::new('invalidate', 'invalidate', [CompletionResultType]::ParameterValue, 'Invalidate tokens by ID')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
         'k0smotron;token' {
             [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Which node the token joins (controller is refused: controllers are added with `scale`)')
-            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]')
+            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'How long the token is valid (90m, 24h, 7d); 0 never expires')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for a Ready controller pod')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
@@ -430,8 +405,9 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
-        'k0smotron;join-token;worker' {
-            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]')
+        'k0smotron;join-token' {
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Which node the token joins (controller is refused: controllers are added with `scale`)')
+            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'How long the token is valid (90m, 24h, 7d); 0 never expires')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for a Ready controller pod')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
@@ -447,10 +423,15 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress: only data, warnings and errors')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Print a token that joins a worker node')
+            [CompletionResult]::new('controller', 'controller', [CompletionResultType]::ParameterValue, 'Refused, saying why: controllers are added with `k0smotron scale`, not joined')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the tokens k0s knows (both roles)')
+            [CompletionResult]::new('invalidate', 'invalidate', [CompletionResultType]::ParameterValue, 'Invalidate tokens by ID')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'k0smotron;token;worker' {
-            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]')
+            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'How long the token is valid (90m, 24h, 7d); 0 never expires')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for a Ready controller pod')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
@@ -468,8 +449,8 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
-        'k0smotron;join-token;controller' {
-            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]')
+        'k0smotron;join-token;worker' {
+            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'How long the token is valid (90m, 24h, 7d); 0 never expires')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for a Ready controller pod')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
@@ -488,7 +469,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             break
         }
         'k0smotron;token;controller' {
-            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]')
+            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'How long the token is valid (90m, 24h, 7d); 0 never expires')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for a Ready controller pod')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
@@ -506,7 +487,8 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
-        'k0smotron;join-token;list' {
+        'k0smotron;join-token;controller' {
+            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'How long the token is valid (90m, 24h, 7d); 0 never expires')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for a Ready controller pod')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
@@ -542,7 +524,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
-        'k0smotron;join-token;invalidate' {
+        'k0smotron;join-token;list' {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for a Ready controller pod')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
@@ -551,7 +533,6 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection to the mothership')
-            [CompletionResult]::new('--ignore-not-found', '--ignore-not-found', [CompletionResultType]::ParameterName, 'An ID k0s does not know is not an error')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours and no spinners (also when NO_COLOR is set)')
@@ -580,27 +561,23 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
-        'k0smotron;join-token;help' {
-            [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Print a token that joins a worker node')
-            [CompletionResult]::new('controller', 'controller', [CompletionResultType]::ParameterValue, 'Refused, saying why: controllers are added with `k0smotron scale`, not joined')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the tokens k0s knows (both roles)')
-            [CompletionResult]::new('invalidate', 'invalidate', [CompletionResultType]::ParameterValue, 'Invalidate tokens by ID')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'k0smotron;join-token;help;worker' {
-            break
-        }
-        'k0smotron;join-token;help;controller' {
-            break
-        }
-        'k0smotron;join-token;help;list' {
-            break
-        }
-        'k0smotron;join-token;help;invalidate' {
-            break
-        }
-        'k0smotron;join-token;help;help' {
+        'k0smotron;join-token;invalidate' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for a Ready controller pod')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection to the mothership')
+            [CompletionResult]::new('--ignore-not-found', '--ignore-not-found', [CompletionResultType]::ParameterName, 'An ID k0s does not know is not an error')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours and no spinners (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress: only data, warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress: only data, warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'k0smotron;token;help' {
@@ -624,6 +601,29 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             break
         }
         'k0smotron;token;help;help' {
+            break
+        }
+        'k0smotron;join-token;help' {
+            [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Print a token that joins a worker node')
+            [CompletionResult]::new('controller', 'controller', [CompletionResultType]::ParameterValue, 'Refused, saying why: controllers are added with `k0smotron scale`, not joined')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the tokens k0s knows (both roles)')
+            [CompletionResult]::new('invalidate', 'invalidate', [CompletionResultType]::ParameterValue, 'Invalidate tokens by ID')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'k0smotron;join-token;help;worker' {
+            break
+        }
+        'k0smotron;join-token;help;controller' {
+            break
+        }
+        'k0smotron;join-token;help;list' {
+            break
+        }
+        'k0smotron;join-token;help;invalidate' {
+            break
+        }
+        'k0smotron;join-token;help;help' {
             break
         }
         'k0smotron;upgrade' {
@@ -717,7 +717,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Return a paused control plane to its replica counts')
             [CompletionResult]::new('scale', 'scale', [CompletionResultType]::ParameterValue, 'Change the number of controller replicas (and etcd members, which only grow)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Everything about one control plane, and a verdict (exit 0 only when Ready)')
-            [CompletionResult]::new('join-token', 'join-token', [CompletionResultType]::ParameterValue, 'Print a k0s join token for a worker node, or list and invalidate tokens')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a k0s join token for a worker node, or list and invalidate tokens')
             [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Change the k0s version (one minor at a time) or the etcd version, rolling the pods')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until a control plane is Ready (or deleted)')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client version and, when reachable, the mothership''s')
@@ -768,23 +768,23 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
         'k0smotron;help;status' {
             break
         }
-        'k0smotron;help;join-token' {
+        'k0smotron;help;token' {
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Print a token that joins a worker node')
             [CompletionResult]::new('controller', 'controller', [CompletionResultType]::ParameterValue, 'Refused, saying why: controllers are added with `k0smotron scale`, not joined')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the tokens k0s knows (both roles)')
             [CompletionResult]::new('invalidate', 'invalidate', [CompletionResultType]::ParameterValue, 'Invalidate tokens by ID')
             break
         }
-        'k0smotron;help;join-token;worker' {
+        'k0smotron;help;token;worker' {
             break
         }
-        'k0smotron;help;join-token;controller' {
+        'k0smotron;help;token;controller' {
             break
         }
-        'k0smotron;help;join-token;list' {
+        'k0smotron;help;token;list' {
             break
         }
-        'k0smotron;help;join-token;invalidate' {
+        'k0smotron;help;token;invalidate' {
             break
         }
         'k0smotron;help;upgrade' {

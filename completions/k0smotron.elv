@@ -47,8 +47,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand resume 'Return a paused control plane to its replica counts'
             cand scale 'Change the number of controller replicas (and etcd members, which only grow)'
             cand status 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
-            cand join-token 'Print a k0s join token for a worker node, or list and invalidate tokens'
             cand token 'Print a k0s join token for a worker node, or list and invalidate tokens'
+            cand join-token 'Print a k0s join token for a worker node, or list and invalidate tokens'
             cand upgrade 'Change the k0s version (one minor at a time) or the etcd version, rolling the pods'
             cand wait 'Wait until a control plane is Ready (or deleted)'
             cand version 'Print the client version and, when reachable, the mothership''s'
@@ -267,7 +267,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --server 'The API server URL to put in the kubeconfig [default: the recorded endpoint]'
             cand --user 'The user (certificate CN) [default: admin]'
             cand --group 'A group (certificate O), repeatable [default: system:masters when --user is not given]'
-            cand --expiry 'How long the certificate is valid, e.g. 720h, 30d [default: 8760h]'
+            cand --expiry 'How long the certificate is valid, e.g. 720h, 30d'
             cand --context-name 'Name of the cluster, user and context in the kubeconfig [default: k0smotron-NAME]'
             cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use (default: its current-context)'
@@ -359,33 +359,9 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
-        &'k0smotron;join-token'= {
-            cand --role 'Which node the token joins (controller is refused: controllers are added with `scale`)'
-            cand --expiry 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]'
-            cand --timeout 'How long to wait for a Ready controller pod'
-            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
-            cand --context 'The kubeconfig context to use (default: its current-context)'
-            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
-            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
-            cand -o 'Output format for data on stdout'
-            cand --output 'Output format for data on stdout'
-            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
-            cand -v 'Print more about what is happening (on stderr)'
-            cand --verbose 'Print more about what is happening (on stderr)'
-            cand --no-color 'No colours and no spinners (also when NO_COLOR is set)'
-            cand -q 'No progress: only data, warnings and errors'
-            cand --quiet 'No progress: only data, warnings and errors'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand worker 'Print a token that joins a worker node'
-            cand controller 'Refused, saying why: controllers are added with `k0smotron scale`, not joined'
-            cand list 'List the tokens k0s knows (both roles)'
-            cand invalidate 'Invalidate tokens by ID'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
         &'k0smotron;token'= {
             cand --role 'Which node the token joins (controller is refused: controllers are added with `scale`)'
-            cand --expiry 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]'
+            cand --expiry 'How long the token is valid (90m, 24h, 7d); 0 never expires'
             cand --timeout 'How long to wait for a Ready controller pod'
             cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use (default: its current-context)'
@@ -407,8 +383,9 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand invalidate 'Invalidate tokens by ID'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
-        &'k0smotron;join-token;worker'= {
-            cand --expiry 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]'
+        &'k0smotron;join-token'= {
+            cand --role 'Which node the token joins (controller is refused: controllers are added with `scale`)'
+            cand --expiry 'How long the token is valid (90m, 24h, 7d); 0 never expires'
             cand --timeout 'How long to wait for a Ready controller pod'
             cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use (default: its current-context)'
@@ -424,9 +401,14 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --quiet 'No progress: only data, warnings and errors'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand worker 'Print a token that joins a worker node'
+            cand controller 'Refused, saying why: controllers are added with `k0smotron scale`, not joined'
+            cand list 'List the tokens k0s knows (both roles)'
+            cand invalidate 'Invalidate tokens by ID'
+            cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'k0smotron;token;worker'= {
-            cand --expiry 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]'
+            cand --expiry 'How long the token is valid (90m, 24h, 7d); 0 never expires'
             cand --timeout 'How long to wait for a Ready controller pod'
             cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use (default: its current-context)'
@@ -443,8 +425,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
-        &'k0smotron;join-token;controller'= {
-            cand --expiry 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]'
+        &'k0smotron;join-token;worker'= {
+            cand --expiry 'How long the token is valid (90m, 24h, 7d); 0 never expires'
             cand --timeout 'How long to wait for a Ready controller pod'
             cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use (default: its current-context)'
@@ -462,7 +444,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --help 'Print help'
         }
         &'k0smotron;token;controller'= {
-            cand --expiry 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]'
+            cand --expiry 'How long the token is valid (90m, 24h, 7d); 0 never expires'
             cand --timeout 'How long to wait for a Ready controller pod'
             cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use (default: its current-context)'
@@ -479,7 +461,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
-        &'k0smotron;join-token;list'= {
+        &'k0smotron;join-token;controller'= {
+            cand --expiry 'How long the token is valid (90m, 24h, 7d); 0 never expires'
             cand --timeout 'How long to wait for a Ready controller pod'
             cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use (default: its current-context)'
@@ -513,7 +496,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
-        &'k0smotron;join-token;invalidate'= {
+        &'k0smotron;join-token;list'= {
             cand --timeout 'How long to wait for a Ready controller pod'
             cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use (default: its current-context)'
@@ -522,7 +505,6 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand -o 'Output format for data on stdout'
             cand --output 'Output format for data on stdout'
             cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
-            cand --ignore-not-found 'An ID k0s does not know is not an error'
             cand -v 'Print more about what is happening (on stderr)'
             cand --verbose 'Print more about what is happening (on stderr)'
             cand --no-color 'No colours and no spinners (also when NO_COLOR is set)'
@@ -549,22 +531,23 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
-        &'k0smotron;join-token;help'= {
-            cand worker 'Print a token that joins a worker node'
-            cand controller 'Refused, saying why: controllers are added with `k0smotron scale`, not joined'
-            cand list 'List the tokens k0s knows (both roles)'
-            cand invalidate 'Invalidate tokens by ID'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'k0smotron;join-token;help;worker'= {
-        }
-        &'k0smotron;join-token;help;controller'= {
-        }
-        &'k0smotron;join-token;help;list'= {
-        }
-        &'k0smotron;join-token;help;invalidate'= {
-        }
-        &'k0smotron;join-token;help;help'= {
+        &'k0smotron;join-token;invalidate'= {
+            cand --timeout 'How long to wait for a Ready controller pod'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand --ignore-not-found 'An ID k0s does not know is not an error'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours and no spinners (also when NO_COLOR is set)'
+            cand -q 'No progress: only data, warnings and errors'
+            cand --quiet 'No progress: only data, warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'k0smotron;token;help'= {
             cand worker 'Print a token that joins a worker node'
@@ -582,6 +565,23 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         &'k0smotron;token;help;invalidate'= {
         }
         &'k0smotron;token;help;help'= {
+        }
+        &'k0smotron;join-token;help'= {
+            cand worker 'Print a token that joins a worker node'
+            cand controller 'Refused, saying why: controllers are added with `k0smotron scale`, not joined'
+            cand list 'List the tokens k0s knows (both roles)'
+            cand invalidate 'Invalidate tokens by ID'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'k0smotron;join-token;help;worker'= {
+        }
+        &'k0smotron;join-token;help;controller'= {
+        }
+        &'k0smotron;join-token;help;list'= {
+        }
+        &'k0smotron;join-token;help;invalidate'= {
+        }
+        &'k0smotron;join-token;help;help'= {
         }
         &'k0smotron;upgrade'= {
             cand --version 'The k0s version to run, e.g. v1.36.4+k0s.0'
@@ -670,7 +670,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand resume 'Return a paused control plane to its replica counts'
             cand scale 'Change the number of controller replicas (and etcd members, which only grow)'
             cand status 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
-            cand join-token 'Print a k0s join token for a worker node, or list and invalidate tokens'
+            cand token 'Print a k0s join token for a worker node, or list and invalidate tokens'
             cand upgrade 'Change the k0s version (one minor at a time) or the etcd version, rolling the pods'
             cand wait 'Wait until a control plane is Ready (or deleted)'
             cand version 'Print the client version and, when reachable, the mothership''s'
@@ -706,19 +706,19 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         }
         &'k0smotron;help;status'= {
         }
-        &'k0smotron;help;join-token'= {
+        &'k0smotron;help;token'= {
             cand worker 'Print a token that joins a worker node'
             cand controller 'Refused, saying why: controllers are added with `k0smotron scale`, not joined'
             cand list 'List the tokens k0s knows (both roles)'
             cand invalidate 'Invalidate tokens by ID'
         }
-        &'k0smotron;help;join-token;worker'= {
+        &'k0smotron;help;token;worker'= {
         }
-        &'k0smotron;help;join-token;controller'= {
+        &'k0smotron;help;token;controller'= {
         }
-        &'k0smotron;help;join-token;list'= {
+        &'k0smotron;help;token;list'= {
         }
-        &'k0smotron;help;join-token;invalidate'= {
+        &'k0smotron;help;token;invalidate'= {
         }
         &'k0smotron;help;upgrade'= {
         }

@@ -50,8 +50,8 @@ complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "pause" -d 'Scal
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "resume" -d 'Return a paused control plane to its replica counts'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "scale" -d 'Change the number of controller replicas (and etcd members, which only grow)'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "status" -d 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
-complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "join-token" -d 'Print a k0s join token for a worker node, or list and invalidate tokens'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "token" -d 'Print a k0s join token for a worker node, or list and invalidate tokens'
+complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "join-token" -d 'Print a k0s join token for a worker node, or list and invalidate tokens'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "upgrade" -d 'Change the k0s version (one minor at a time) or the etcd version, rolling the pods'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "wait" -d 'Wait until a control plane is Ready (or deleted)'
 complete -c k0smotron -n "__fish_k0smotron_needs_command" -f -a "version" -d 'Print the client version and, when reachable, the mothership\'s'
@@ -224,7 +224,7 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand export" -s h -l help
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l server -d 'The API server URL to put in the kubeconfig [default: the recorded endpoint]' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l user -d 'The user (certificate CN) [default: admin]' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l group -d 'A group (certificate O), repeatable [default: system:masters when --user is not given]' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l expiry -d 'How long the certificate is valid, e.g. 720h, 30d [default: 8760h]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l expiry -d 'How long the certificate is valid, e.g. 720h, 30d' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l context-name -d 'Name of the cluster, user and context in the kubeconfig [default: k0smotron-NAME]' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand kubeconfig" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
@@ -297,90 +297,9 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand status" -s v -l verb
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand status" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand status" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand status" -s h -l help -d 'Print help'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l role -d 'Which node the token joins (controller is refused: controllers are added with `scale`)' -r -f -a "worker\t''
-controller\t''"
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l timeout -d 'How long to wait for a Ready controller pod' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
-yaml\t''
-wide\t''
-name\t''"
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s q -l quiet -d 'No progress: only data, warnings and errors'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s h -l help -d 'Print help'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "worker" -d 'Print a token that joins a worker node'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "controller" -d 'Refused, saying why: controllers are added with `k0smotron scale`, not joined'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "list" -d 'List the tokens k0s knows (both roles)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "invalidate" -d 'Invalidate tokens by ID'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -l timeout -d 'How long to wait for a Ready controller pod' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
-yaml\t''
-wide\t''
-name\t''"
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -s q -l quiet -d 'No progress: only data, warnings and errors'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -s h -l help -d 'Print help'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l timeout -d 'How long to wait for a Ready controller pod' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
-yaml\t''
-wide\t''
-name\t''"
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -s q -l quiet -d 'No progress: only data, warnings and errors'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -s h -l help -d 'Print help'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -l timeout -d 'How long to wait for a Ready controller pod' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
-yaml\t''
-wide\t''
-name\t''"
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress: only data, warnings and errors'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l timeout -d 'How long to wait for a Ready controller pod' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
-yaml\t''
-wide\t''
-name\t''"
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l ignore-not-found -d 'An ID k0s does not know is not an error'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -s v -l verbose -d 'Print more about what is happening (on stderr)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -s q -l quiet -d 'No progress: only data, warnings and errors'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -s h -l help -d 'Print help'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "worker" -d 'Print a token that joins a worker node'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "controller" -d 'Refused, saying why: controllers are added with `k0smotron scale`, not joined'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the tokens k0s knows (both roles)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "invalidate" -d 'Invalidate tokens by ID'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l role -d 'Which node the token joins (controller is refused: controllers are added with `scale`)' -r -f -a "worker\t''
 controller\t''"
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l timeout -d 'How long to wait for a Ready controller pod' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
@@ -399,7 +318,7 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fis
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "list" -d 'List the tokens k0s knows (both roles)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "invalidate" -d 'Invalidate tokens by ID'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -l timeout -d 'How long to wait for a Ready controller pod' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
@@ -413,7 +332,7 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_se
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from worker" -s h -l help -d 'Print help'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -l timeout -d 'How long to wait for a Ready controller pod' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from controller" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
@@ -459,6 +378,87 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_se
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the tokens k0s knows (both roles)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "invalidate" -d 'Invalidate tokens by ID'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l role -d 'Which node the token joins (controller is refused: controllers are added with `scale`)' -r -f -a "worker\t''
+controller\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l timeout -d 'How long to wait for a Ready controller pod' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s q -l quiet -d 'No progress: only data, warnings and errors'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "worker" -d 'Print a token that joins a worker node'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "controller" -d 'Refused, saying why: controllers are added with `k0smotron scale`, not joined'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "list" -d 'List the tokens k0s knows (both roles)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "invalidate" -d 'Invalidate tokens by ID'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and not __fish_seen_subcommand_from worker controller list invalidate help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -l timeout -d 'How long to wait for a Ready controller pod' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -s q -l quiet -d 'No progress: only data, warnings and errors'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from worker" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l expiry -d 'How long the token is valid (90m, 24h, 7d); 0 never expires' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l timeout -d 'How long to wait for a Ready controller pod' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -s q -l quiet -d 'No progress: only data, warnings and errors'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from controller" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -l timeout -d 'How long to wait for a Ready controller pod' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress: only data, warnings and errors'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l timeout -d 'How long to wait for a Ready controller pod' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -s o -l output -d 'Output format for data on stdout' -r -f -a "json\t''
+yaml\t''
+wide\t''
+name\t''"
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l ignore-not-found -d 'An ID k0s does not know is not an error'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -s v -l verbose -d 'Print more about what is happening (on stderr)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -s q -l quiet -d 'No progress: only data, warnings and errors'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from invalidate" -s h -l help -d 'Print help'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "worker" -d 'Print a token that joins a worker node'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "controller" -d 'Refused, saying why: controllers are added with `k0smotron scale`, not joined'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the tokens k0s knows (both roles)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "invalidate" -d 'Invalidate tokens by ID'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand join-token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand upgrade" -l version -d 'The k0s version to run, e.g. v1.36.4+k0s.0' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand upgrade" -l image -d 'The k0s image repository, without a tag [default: the current one]' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand upgrade" -l etcd-version -d 'The etcd image tag to run, e.g. v3.7.2 (one minor version at a time)' -r
@@ -517,27 +517,27 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s v -l 
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand completion" -s h -l help -d 'Print help'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "certs" -d 'Renew a control plane\'s certificates from its kept CAs'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "connect" -d 'Merge a control plane\'s admin kubeconfig into kubectl\'s and switch to it; k0smotron keeps using the mothership'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "disconnect" -d 'Switch kubectl back to the mothership context that `connect` remembered'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "delete" -d 'Delete control planes and everything they own'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "list" -d 'List control planes: version, readiness, status, endpoint, age'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "export" -d 'Print a control plane as the k0smotron.io/v1beta2 Cluster document its record holds'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "kubeconfig" -d 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "pause" -d 'Scale a control plane and its etcd to zero, keeping its data'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "resume" -d 'Return a paused control plane to its replica counts'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "scale" -d 'Change the number of controller replicas (and etcd members, which only grow)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "status" -d 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "join-token" -d 'Print a k0s join token for a worker node, or list and invalidate tokens'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "upgrade" -d 'Change the k0s version (one minor at a time) or the etcd version, rolling the pods'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "wait" -d 'Wait until a control plane is Ready (or deleted)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "version" -d 'Print the client version and, when reachable, the mothership\'s'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "completion" -d 'Print a shell completion script'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status join-token upgrade wait version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help" -f -a "create" -d 'Write a k0s control plane to the mothership and wait until it serves'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help" -f -a "certs" -d 'Renew a control plane\'s certificates from its kept CAs'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help" -f -a "connect" -d 'Merge a control plane\'s admin kubeconfig into kubectl\'s and switch to it; k0smotron keeps using the mothership'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help" -f -a "disconnect" -d 'Switch kubectl back to the mothership context that `connect` remembered'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help" -f -a "delete" -d 'Delete control planes and everything they own'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help" -f -a "doctor" -d 'Check that the mothership is reachable and that we may do everything k0smotron needs'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help" -f -a "list" -d 'List control planes: version, readiness, status, endpoint, age'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help" -f -a "export" -d 'Print a control plane as the k0smotron.io/v1beta2 Cluster document its record holds'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help" -f -a "kubeconfig" -d 'Print a kubeconfig for a control plane, with a client certificate minted from its CA'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help" -f -a "pause" -d 'Scale a control plane and its etcd to zero, keeping its data'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help" -f -a "resume" -d 'Return a paused control plane to its replica counts'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help" -f -a "scale" -d 'Change the number of controller replicas (and etcd members, which only grow)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help" -f -a "status" -d 'Everything about one control plane, and a verdict (exit 0 only when Ready)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help" -f -a "token" -d 'Print a k0s join token for a worker node, or list and invalidate tokens'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help" -f -a "upgrade" -d 'Change the k0s version (one minor at a time) or the etcd version, rolling the pods'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help" -f -a "wait" -d 'Wait until a control plane is Ready (or deleted)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help" -f -a "version" -d 'Print the client version and, when reachable, the mothership\'s'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and not __fish_seen_subcommand_from create certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from certs" -f -a "renew" -d 'Re-issue every leaf certificate from the kept CAs and roll the pods one at a time'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "worker" -d 'Print a token that joins a worker node'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "controller" -d 'Refused, saying why: controllers are added with `k0smotron scale`, not joined'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "list" -d 'List the tokens k0s knows (both roles)'
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from join-token" -f -a "invalidate" -d 'Invalidate tokens by ID'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "worker" -d 'Print a token that joins a worker node'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "controller" -d 'Refused, saying why: controllers are added with `k0smotron scale`, not joined'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "list" -d 'List the tokens k0s knows (both roles)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "invalidate" -d 'Invalidate tokens by ID'

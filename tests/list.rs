@@ -144,6 +144,16 @@ fn one_wave_of_four_lists_whatever_the_count() {
 }
 
 #[test]
+fn names_are_listed_as_people_count() {
+    let env = Env::new();
+    for n in ["cp-10", "cp-2", "cp-1"] {
+        create(&env, n, &["--no-wait", "--storage", "kine"]);
+    }
+    let out = run(&env, &["list", "-o", "name"]);
+    assert_eq!(stdout(&out), "cp-1\ncp-2\ncp-10\n");
+}
+
+#[test]
 fn statuses_follow_what_happens_to_the_objects() {
     let env = Env::new();
     create(&env, "shrunk", &["--storage", "kine"]);
@@ -197,8 +207,8 @@ fn statuses_follow_what_happens_to_the_objects() {
             .any(|r| r["name"] == "elsewhere" && r["namespace"] == second.as_str())
     );
     let text = stdout(&run(&env, &["list", "-A"]));
-    assert!(text.lines().next().unwrap().starts_with("NAME"), "{text}");
-    assert!(text.contains("NAMESPACE"));
+    let header: Vec<&str> = text.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(&header[..2], ["NAMESPACE", "NAME"], "as kubectl: {text}");
 
     // The janitor: a dry run names it, then only the expired one goes.
     let out = run(&env, &["delete", "--expired", "--dry-run"]);

@@ -345,16 +345,20 @@ fn help_examples() -> Vec<(String, Vec<String>)> {
 
 #[test]
 fn every_command_has_examples() {
-    let cmd = k0smotron::cli::command();
-    let without: Vec<&str> = cmd
-        .get_subcommands()
-        .filter(|s| s.get_name() != "help")
-        .filter(|s| {
-            s.get_after_help()
+    /// `path` of every command and subcommand without examples at the end of its --help.
+    fn without_examples(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+        for s in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let here = format!("{path} {}", s.get_name());
+            if s.get_after_help()
                 .is_none_or(|h| !h.to_string().starts_with("Examples:"))
-        })
-        .map(|s| s.get_name())
-        .collect();
+            {
+                out.push(here.clone());
+            }
+            without_examples(s, &here, out);
+        }
+    }
+    let mut without = Vec::new();
+    without_examples(&k0smotron::cli::command(), "k0smotron", &mut without);
     assert!(without.is_empty(), "no examples in --help: {without:?}");
 }
 

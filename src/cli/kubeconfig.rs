@@ -27,7 +27,7 @@ pub struct KubeconfigArgs {
     /// A group (certificate O), repeatable [default: system:masters when --user is not given].
     #[arg(long = "group", value_name = "GROUP")]
     pub groups: Vec<String>,
-    /// How long the certificate is valid, e.g. 720h, 30d [default: 8760h].
+    /// How long the certificate is valid, e.g. 720h, 30d.
     #[arg(
         long,
         value_name = "DURATION",

@@ -16,10 +16,12 @@ pub struct ListArgs {
 }
 
 fn cells(r: &Row, all: bool, wide: bool) -> Vec<String> {
-    let mut c = vec![r.name.clone()];
+    // With -A the namespace comes first, as kubectl shows it.
+    let mut c = Vec::new();
     if all {
         c.push(r.namespace.clone());
     }
+    c.push(r.name.clone());
     c.extend([
         r.version.clone(),
         format!("{}/{}", r.ready, r.desired),
@@ -82,10 +84,11 @@ pub async fn run(args: ListArgs, global: &Global, ui: &Ui) -> Result<(), Failure
         return Ok(());
     }
     let wide = format == Some(OutputFormat::Wide);
-    let mut header = vec!["NAME"];
+    let mut header = Vec::new();
     if args.all_namespaces {
         header.push("NAMESPACE");
     }
+    header.push("NAME");
     header.extend(["VERSION", "READY", "STATUS", "SERVICE", "ENDPOINT", "AGE"]);
     if wide {
         header.extend([

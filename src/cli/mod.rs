@@ -45,6 +45,7 @@ pub struct Cli {
 
 /// Flags every command takes, named as kubectl names them.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Path to the mothership's kubeconfig (default: KUBECONFIG, then ~/.kube/config).
     #[arg(long, global = true, value_name = "PATH")]
@@ -174,7 +175,7 @@ pub enum Command {
     #[command(after_help = "Examples:\n  k0smotron status demo\n  k0smotron status demo -o json")]
     Status(status::StatusArgs),
     /// Print a k0s join token for a worker node, or list and invalidate tokens.
-    #[command(name = "join-token", visible_alias = "token")]
+    #[command(name = "token", visible_alias = "join-token")]
     #[command(
         after_help = "Examples:\n  k0smotron token worker demo > demo.token\n  k0smotron token worker demo --expiry 2h\n  k0smotron token list demo\n  k0smotron token invalidate demo abcdef"
     )]

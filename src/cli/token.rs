@@ -37,7 +37,7 @@ pub enum RoleArg {
 
 #[derive(Debug, Args)]
 pub struct CreateFlags {
-    /// How long the token is valid (90m, 24h, 7d); 0 never expires [default: 24h].
+    /// How long the token is valid (90m, 24h, 7d); 0 never expires.
     #[arg(
         long,
         value_name = "DURATION",
@@ -88,12 +88,20 @@ pub struct InvalidateArgs {
 #[derive(Debug, Subcommand)]
 pub enum Action {
     /// Print a token that joins a worker node.
+    #[command(
+        after_help = "Examples:\n  k0smotron token worker demo > demo.token\n  k0smotron token worker demo --expiry 2h"
+    )]
     Worker(CreateArgs),
     /// Refused, saying why: controllers are added with `k0smotron scale`, not joined.
+    #[command(after_help = "Examples:\n  k0smotron scale demo --replicas 3")]
     Controller(CreateArgs),
     /// List the tokens k0s knows (both roles).
+    #[command(
+        after_help = "Examples:\n  k0smotron token list demo\n  k0smotron token list demo -o json"
+    )]
     List(ListArgs),
     /// Invalidate tokens by ID.
+    #[command(after_help = "Examples:\n  k0smotron token invalidate demo abcdef")]
     Invalidate(InvalidateArgs),
 }
 

@@ -163,8 +163,38 @@ pub fn rows(inv: &Inventory, now: OffsetDateTime) -> Vec<Row> {
             )
         })
         .collect();
-    out.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    out.sort_by(|a, b| {
+        natural_key(&a.namespace)
+            .cmp(&natural_key(&b.namespace))
+            .then_with(|| natural_key(&a.name).cmp(&natural_key(&b.name)))
+    });
     out
+}
+
+/// A sort key that orders numbers by value: `cp-2` before `cp-10`, as people count.
+pub fn natural_key(text: &str) -> Vec<(String, u128)> {
+    let mut key = Vec::new();
+    let mut word = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            let mut digits = c.to_string();
+            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                digits.push(*d);
+                chars.next();
+            }
+            key.push((
+                std::mem::take(&mut word),
+                digits.parse().unwrap_or(u128::MAX),
+            ));
+        } else {
+            word.push(c);
+        }
+    }
+    if !word.is_empty() {
+        key.push((word, 0));
+    }
+    key
 }
 
 fn row(
@@ -339,6 +369,13 @@ pub fn age(seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_sort_as_people_count() {
+        let mut names = vec!["cp-10", "cp-2", "cp-1", "ci", "cp-1a"];
+        names.sort_by_key(|n| natural_key(n));
+        assert_eq!(names, vec!["ci", "cp-1", "cp-1a", "cp-2", "cp-10"]);
+    }
     use serde_json::json;
 
     fn obj<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
