@@ -130,3 +130,67 @@ fn export_keeps_etcd_resources_the_claim_template_and_an_ipv6_address() {
         assert_eq!(a, b, "{} differs", a["metadata"]["name"]);
     }
 }
+
+#[test]
+fn an_export_created_under_another_name_gets_its_own_node_ports() {
+    let env = Env::new();
+    create(&env, "orig", &["--no-wait", "--storage", "kine"]);
+    let out = run(&env, &["export", "orig"]);
+    let file = env.dir.path().join("orig.yaml");
+    std::fs::write(&file, &out.stdout).unwrap();
+    let out = run(
+        &env,
+        &[
+            "create",
+            "copy",
+            "-f",
+            file.to_str().unwrap(),
+            "--no-wait",
+            "--key-algorithm",
+            "ecdsa-p256",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let node_ports = |svc: &str| -> Vec<i64> {
+        let service = env
+            .ms
+            .objects("services")
+            .into_iter()
+            .find(|s| s["metadata"]["name"] == svc)
+            .unwrap();
+        service["spec"]["ports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["nodePort"].as_i64().unwrap())
+            .collect()
+    };
+    let (orig, copy) = (
+        node_ports("kmc-orig-nodeport"),
+        node_ports("kmc-copy-nodeport"),
+    );
+    assert!(orig.iter().all(|p| !copy.contains(p)), "{orig:?} {copy:?}");
+    // A port pinned onto one that is taken says which and what to do.
+    let taken = orig[0].to_string();
+    let out = run(
+        &env,
+        &[
+            "create",
+            "clash",
+            "--api-port",
+            &taken,
+            "--storage",
+            "kine",
+            "--no-wait",
+            "--key-algorithm",
+            "ecdsa-p256",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains(&taken), "{err}");
+    assert!(
+        err.contains("another Service of the mothership has that node port: pin free ones with --api-port and --konnectivity-port"),
+        "{err}"
+    );
+}

@@ -31,6 +31,21 @@ pub fn resolve(o: &CreateOptions, spec: &ClusterSpec) -> Result<Exposure, String
         }
     };
     let node_port = service_type == ServiceType::NodePort;
+    // Node ports are one per mothership: a document written for another name (an export)
+    // keeps its ports for that one, and this one gets its own, unless flags pin them.
+    let document_name = o.file.as_ref().and_then(|f| f.metadata.name.as_deref());
+    let renamed = node_port
+        && o.name.is_some()
+        && document_name.is_some_and(|d| Some(d) != o.name.as_deref());
+    let svc = if renamed {
+        crate::core::cluster::ServiceSpec {
+            api_port: None,
+            konnectivity_port: None,
+            ..svc
+        }
+    } else {
+        svc
+    };
     let api_port = o
         .api_port
         .or(svc.api_port)

@@ -151,7 +151,15 @@ fn settle_wave(
 }
 
 fn write_failure(what: &str, e: &MothershipError) -> String {
-    format!("writing {what} failed: {e}")
+    let text = e.to_string();
+    let hint = if text.contains("port is already allocated") {
+        // A node port is one per mothership: another Service (another control plane, or
+        // this one's original when a document was exported) holds it.
+        "; another Service of the mothership has that node port: pin free ones with --api-port and --konnectivity-port, or leave both out (and out of spec.service) to have ports allocated"
+    } else {
+        ""
+    };
+    format!("writing {what} failed: {text}{hint}")
 }
 
 /// One `create` run: where it writes, what, and how.
