@@ -805,7 +805,10 @@ fn bad_input_exits_2_without_a_request() {
             "--api-port / spec.service.apiPort: 9443 is taken inside the controller pod by k0s's own API",
         ),
         (&["x", "--version", "v1.36"][..], "--version / spec.version"),
-        (&["x", "-o", "json"][..], "--output: only with --dry-run"),
+        (
+            &["x", "-o", "wide"][..],
+            "--output wide: not supported by `create`",
+        ),
         (
             &["x", "-f", "/nonexistent.yaml"][..],
             "-f /nonexistent.yaml",
@@ -969,4 +972,55 @@ fn kubectl_json(env: &Env, args: &[&str]) -> Value {
         .unwrap();
     assert!(out.status.success(), "kubectl {args:?}: {}", stderr(&out));
     serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn create_prints_what_it_created_as_data_and_silent_commands_refuse_output() {
+    let env = Env::new();
+    let out = create(&env, &["data", "-o", "json", "--storage", "kine"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        !text.contains("PRIVATE KEY") && !text.contains("CERTIFICATE"),
+        "{text}"
+    );
+    let created: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(created["name"], "data");
+    assert_eq!(created["namespace"], env.ns());
+    assert_eq!(created["ready"], true);
+    assert_eq!(created["kubeconfigSecret"], "data-kubeconfig");
+    let record = find(&env.ms.objects("configmaps"), "kmc-data")["data"].clone();
+    assert_eq!(created["endpoint"], record["endpoint"]);
+    assert_eq!(created["workerEndpoint"], record["workerEndpoint"]);
+    let objects: Vec<&str> = created["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_str().unwrap())
+        .collect();
+    assert!(objects.contains(&"StatefulSet/kmc-data"), "{objects:?}");
+    let yaml = create(
+        &env,
+        &["data2", "-o", "yaml", "--storage", "kine", "--no-wait"],
+    );
+    assert_eq!(yaml.status.code(), Some(0), "{}", stderr(&yaml));
+    let doc: Value = serde_saphyr::from_str(&stdout(&yaml)).unwrap();
+    assert_eq!(doc["ready"], false);
+
+    env.ms.reset_requests();
+    for args in [
+        &["wait", "data", "-o", "json"][..],
+        &["pause", "data", "-o", "yaml"][..],
+        &["scale", "data", "--replicas", "1", "-o", "json"][..],
+        &["delete", "data", "-o", "json"][..],
+    ] {
+        let out = run(&env, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("prints no data"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(env.ms.requests().total(), 0);
 }

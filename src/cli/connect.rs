@@ -21,18 +21,8 @@ pub struct ConnectArgs {
 #[derive(Debug, Args)]
 pub struct DisconnectArgs {}
 
-fn no_output(global: &Global, command: &str) -> Result<(), Failure> {
-    if global.output.is_some() {
-        return Err(Failure::Usage(format!(
-            "--output: `{command}` prints no data; it changes the current context"
-        )));
-    }
-    Ok(())
-}
-
 /// Merge an admin kubeconfig for NAME into the kubeconfig kubectl uses and make it current.
 pub async fn connect(args: ConnectArgs, global: &Global, ui: &Ui) -> Result<(), Failure> {
-    no_output(global, "connect")?;
     global.target()?;
     let conn = global.connect(ui).await?;
     let name = record::resolve_name(&conn, args.name.as_deref()).await?;
@@ -42,7 +32,6 @@ pub async fn connect(args: ConnectArgs, global: &Global, ui: &Ui) -> Result<(), 
 
 /// Make the mothership context current again; nothing else changes.
 pub async fn disconnect(_: DisconnectArgs, global: &Global, ui: &Ui) -> Result<(), Failure> {
-    no_output(global, "disconnect")?;
     global.target()?;
     let env = std::env::var_os("KUBECONFIG");
     let loaded = loader::load(global.kubeconfig.as_ref(), env.as_deref(), dirs::home_dir())?;

@@ -249,11 +249,6 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
         "create",
         &[OutputFormat::Yaml, OutputFormat::Json],
     )?;
-    if format.is_some() && !args.dry_run {
-        return Err(Failure::Usage(
-            "--output: only with --dry-run (create prints progress, not objects)".into(),
-        ));
-    }
     if let Some(path) = args.kubeconfig_out.as_ref().filter(|p| p.is_dir()) {
         return Err(Failure::Usage(format!(
             "--kubeconfig-out {}: is a directory; name the file to write",
@@ -349,6 +344,23 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
     ));
     let n = &resolved.name;
     let kubeconfig_written = deliver_kubeconfig(&args, global, &conn, n, ui).await?;
+    if let Some(f) = format {
+        // What a CI job needs to go on, as data; never key material.
+        let created = serde_json::json!({
+            "name": n,
+            "namespace": resolved.namespace,
+            "endpoint": endpoint,
+            "workerEndpoint": written.exposure.worker_endpoint(&resolved),
+            "ready": !args.no_wait,
+            "kubeconfigSecret": crate::core::naming::Names::new(n).kubeconfig(),
+            "kubeconfigFile": args.kubeconfig_out,
+            "objects": plan::object_names(&resolved)
+                .iter()
+                .map(|(kind, name)| format!("{kind}/{name}"))
+                .collect::<Vec<_>>(),
+        });
+        ui.structured(&created, f)?;
+    }
     ui.note("Next:");
     if !kubeconfig_written {
         ui.note(&format!(

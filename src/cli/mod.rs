@@ -200,7 +200,31 @@ pub enum Command {
     Completion(completion::CompletionArgs),
 }
 
+/// The commands that print no data (their progress goes to stderr): `-o` is refused for them
+/// rather than accepted and ignored.
+fn prints_no_data(command: &Command) -> Option<&'static str> {
+    Some(match command {
+        Command::Certs(_) => "certs renew",
+        Command::Connect(_) => "connect",
+        Command::Disconnect(_) => "disconnect",
+        Command::Delete(_) => "delete",
+        Command::Pause(_) => "pause",
+        Command::Resume(_) => "resume",
+        Command::Scale(_) => "scale",
+        Command::Upgrade(_) => "upgrade",
+        Command::Wait(_) => "wait",
+        Command::Completion(_) => "completion",
+        _ => return None,
+    })
+}
+
 async fn dispatch(cli: Cli, ui: Ui) -> Result<(), Failure> {
+    if let (Some(name), Some(format)) = (prints_no_data(&cli.command), cli.global.output) {
+        return Err(Failure::Usage(format!(
+            "--output {}: `{name}` prints no data (its progress goes to stderr)",
+            format.as_str()
+        )));
+    }
     match cli.command {
         Command::Create(args) => create::run(*args, &cli.global, &ui).await,
         Command::Certs(args) => certs::run(args, &cli.global, &ui).await,
