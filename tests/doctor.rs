@@ -23,14 +23,16 @@ fn every_check_green_in_two_waves_of_requests() {
     assert!(out.stdout.is_empty(), "the checklist goes to stderr");
     assert_eq!(
         err.lines().filter(|l| l.starts_with("✓ ")).count(),
-        15,
+        16,
         "{err}"
     );
     assert!(!err.contains('✗') && !err.contains("\n! "), "{err}");
     assert!(err.contains(&format!("may create pods/exec in namespace {}", env.ns())));
     assert!(err.contains("NodePort endpoints will use 203.0.113.11 (ExternalIP)"));
     assert!(
-        err.ends_with("All 13 required checks passed (0 warning(s)).\n"),
+        err.ends_with(
+            "All 14 required checks passed (16 checks: 16 passed, 0 failed, 0 warned, 0 skipped).\n"
+        ),
         "{err}"
     );
 
@@ -42,7 +44,8 @@ fn every_check_green_in_two_waves_of_requests() {
         log.requests.iter().filter(|r| r.path == "/version").count(),
         1
     );
-    assert_eq!(log.total(), 42, "nothing else is asked");
+    assert_eq!(log.count("get", "namespaces"), 1);
+    assert_eq!(log.total(), 43, "nothing else is asked");
 }
 
 #[test]
@@ -100,7 +103,7 @@ fn wrong_token_says_401() {
         "{err}"
     );
     assert!(
-        err.contains("- 13 more checks skipped: needs accepted credentials"),
+        err.contains("- 14 more checks skipped: needs accepted credentials"),
         "{err}"
     );
 }
@@ -229,7 +232,12 @@ fn read_only_user_gets_each_missing_permission_named() {
         err.contains(&format!("✓ may get, list pods in namespace {}", env.ns())),
         "{err}"
     );
-    assert!(err.contains("6 of 13 required checks failed"), "{err}");
+    assert!(
+        err.contains(
+            "6 of 14 required checks failed (16 checks: 10 passed, 6 failed, 0 warned, 0 skipped)"
+        ),
+        "{err}"
+    );
 
     let out = env
         .cmd_with(&kc)
@@ -322,7 +330,7 @@ fn missing_storage_class_and_internal_only_nodes_are_warnings() {
         err.contains("! nodes have only internal addresses; NodePort endpoints will use 10.0.0.7"),
         "{err}"
     );
-    assert!(err.contains("(2 warning(s))"), "{err}");
+    assert!(err.contains(", 2 warned, 0 skipped)"), "{err}");
 }
 
 #[test]
@@ -383,8 +391,24 @@ fn kubeconfig_list_and_context_namespace_like_kubectl() {
         .args(["doctor", "-o", "json"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(json_report(&out)["namespace"], "team-b");
+    // team-b does not exist: said, and required.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json_report(&out);
+    assert_eq!(report["namespace"], "team-b");
+    let check = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "namespace")
+        .unwrap();
+    assert_eq!(check["status"], "fail", "{check}");
+    assert!(
+        check["message"]
+            .as_str()
+            .unwrap()
+            .contains("pass --create-namespace"),
+        "{check}"
+    );
     let out = bare(dir)
         .env("KUBECONFIG", &list)
         .args(["doctor", "-o", "json", "-n", "other"])

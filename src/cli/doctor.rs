@@ -86,13 +86,22 @@ fn skip_rest(checks: &mut Vec<Check>, why: &str) {
 /// Permissions, StorageClasses and nodes, asked in one concurrent wave.
 async fn cluster_checks(conn: &crate::mothership::Connection) -> Vec<Check> {
     let perms = doctor::required_permissions();
-    let (answers, classes, nodes) = tokio::join!(
+    let (answers, classes, nodes, namespace) = tokio::join!(
         probe::access_reviews(conn, &perms),
         probe::storage_classes(conn),
-        probe::nodes(conn)
+        probe::nodes(conn),
+        probe::namespace_exists(conn)
     );
     let answers: Vec<_> = perms.into_iter().zip(answers).collect();
-    let mut checks = doctor::permissions(&answers, &conn.namespace);
+    let namespace_err = namespace.as_ref().err().map(ToString::to_string);
+    let mut checks = vec![doctor::namespace(
+        &conn.namespace,
+        namespace
+            .as_ref()
+            .copied()
+            .map_err(|_| namespace_err.as_deref().unwrap_or_default()),
+    )];
+    checks.extend(doctor::permissions(&answers, &conn.namespace));
     let classes_err = classes.as_ref().err().map(ToString::to_string);
     checks.push(doctor::default_storage_class(
         classes
@@ -127,25 +136,27 @@ fn print_checklist(report: &Report, ui: &Ui) {
             &format!("{} more checks skipped: {}", skipped.len(), first.message),
         );
     }
+    // Every check is counted once, and the counts add up to the lines above.
+    let count = |s: Status| report.checks.iter().filter(|c| c.status == s).count();
+    let total = report.checks.len();
     let required = report.checks.iter().filter(|c| c.required).count();
-    let failed = report
+    let failed_required = report
         .checks
         .iter()
         .filter(|c| c.required && c.status == Status::Fail)
         .count();
-    let warnings = report
-        .checks
-        .iter()
-        .filter(|c| c.status == Status::Warn)
-        .count();
+    let tally = format!(
+        "{total} checks: {} passed, {} failed, {} warned, {} skipped",
+        count(Status::Pass),
+        count(Status::Fail),
+        count(Status::Warn),
+        count(Status::Skip)
+    );
     if report.ok {
-        ui.note(&format!(
-            "All {required} required checks passed ({warnings} warning(s))."
-        ));
+        ui.note(&format!("All {required} required checks passed ({tally})."));
     } else {
         ui.note(&format!(
-            "{failed} of {required} required checks failed, {} skipped, {warnings} warning(s).",
-            skipped.len()
+            "{failed_required} of {required} required checks failed ({tally})."
         ));
     }
 }

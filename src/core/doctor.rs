@@ -150,7 +150,10 @@ pub fn unreachable(reason: &str) -> Check {
 
 /// The names of the checks that cannot run without a reachable, authenticated mothership.
 pub fn dependent_checks() -> Vec<(String, bool)> {
-    let mut names = vec![("version".to_string(), true)];
+    let mut names = vec![
+        ("version".to_string(), true),
+        ("namespace".to_string(), true),
+    ];
     let mut seen = Vec::new();
     for p in required_permissions() {
         let n = format!("permissions/{}", p.resource_name());
@@ -328,6 +331,30 @@ pub fn node_endpoint(nodes: &[NodeInfo]) -> Option<(String, String)> {
         })
     };
     find(&["ExternalIP", "ExternalDNS"]).or_else(|| find(&["InternalIP"]))
+}
+
+/// The namespace control planes go to must exist (`create --create-namespace` makes it).
+pub fn namespace(ns: &str, exists: Result<bool, &str>) -> Check {
+    let name = "namespace";
+    match exists {
+        Ok(true) => Check::new(name, Status::Pass, true, format!("namespace {ns} exists")),
+        Ok(false) => Check::new(
+            name,
+            Status::Fail,
+            true,
+            format!(
+                "namespace {ns} does not exist: create it (`kubectl create namespace {ns}`) or pass --create-namespace to `k0smotron create`"
+            ),
+        ),
+        Err(why) => Check::new(
+            name,
+            Status::Warn,
+            true,
+            format!(
+                "cannot tell whether namespace {ns} exists ({why}); a create says so at its first write"
+            ),
+        ),
+    }
 }
 
 pub fn node_addresses(nodes: Result<&[NodeInfo], &str>) -> Check {

@@ -88,6 +88,16 @@ pub async fn storage_classes(conn: &Connection) -> Result<Vec<StorageClassInfo>,
         .collect())
 }
 
+/// Whether the connection's namespace exists; `Err` when it cannot be read (a role
+/// limited to one namespace may not read Namespace objects).
+pub async fn namespace_exists(conn: &Connection) -> Result<bool, MothershipError> {
+    let api: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(conn.client.clone());
+    api.get_opt(&conn.namespace)
+        .await
+        .map(|n| n.is_some())
+        .map_err(|e| conn.translate(e))
+}
+
 pub async fn nodes(conn: &Connection) -> Result<Vec<NodeInfo>, MothershipError> {
     Ok(list_all::<Node>(conn)
         .await?
