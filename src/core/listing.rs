@@ -70,6 +70,8 @@ pub struct Inventory {
     pub statefulsets: Vec<StatefulSet>,
     pub services: Vec<Service>,
     pub pods: Vec<Pod>,
+    /// Only `status` lists them (whether a warning about binding still holds).
+    pub claims: Vec<k8s_openapi::api::core::v1::PersistentVolumeClaim>,
 }
 
 fn key(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> (String, String) {
@@ -409,6 +411,7 @@ mod tests {
             pods: vec![obj(
                 json!({"metadata": {"name": "kmc-cp-0", "namespace": "ns", "labels": labels("control-plane")}, "status": pod_status}),
             )],
+            claims: Vec::new(),
         }
     }
 

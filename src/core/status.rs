@@ -2,12 +2,49 @@
 //! spec of its record, each object it should have (present or missing), its pods, recent
 //! Warning events, certificate expiries and a verdict (the status `list` shows).
 
-use k8s_openapi::api::core::v1::{Event, Pod, Secret};
+use k8s_openapi::api::core::v1::{Event, PersistentVolumeClaim, Pod, Secret};
 use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::listing::{Inventory, Row, Status};
 use super::pki;
+
+/// How long a provisioner may take to bind a new claim (seconds) before the scheduler's
+/// complaint about it counts.
+pub const CLAIM_GRACE_SECONDS: i64 = 60;
+
+/// Whether the cause of a Warning event lasts. The scheduler says a pod "has unbound
+/// immediate PersistentVolumeClaims" for the moment between a claim's creation and its
+/// binding, which is normal: that counts only while one of `claims` is unbound and either
+/// has no StorageClass or is older than [`CLAIM_GRACE_SECONDS`]. Every other warning counts.
+pub fn lasting(
+    reason: &str,
+    message: &str,
+    claims: &[PersistentVolumeClaim],
+    now: OffsetDateTime,
+) -> bool {
+    if reason != "FailedScheduling" || !message.contains("unbound immediate PersistentVolumeClaims")
+    {
+        return true;
+    }
+    claims.iter().any(|c| {
+        let bound = c.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Bound");
+        // No class (and none by default, which admission would have written in): no
+        // provisioner will ever bind it, so there is nothing to wait for.
+        let classless = c
+            .spec
+            .as_ref()
+            .and_then(|s| s.storage_class_name.as_deref())
+            .is_none_or(str::is_empty);
+        let age = c
+            .metadata
+            .creation_timestamp
+            .as_ref()
+            .and_then(|t| OffsetDateTime::from_unix_timestamp(t.0.as_second()).ok())
+            .map_or(i64::MAX, |created| (now - created).whole_seconds());
+        !bound && (classless || age >= CLAIM_GRACE_SECONDS)
+    })
+}
 
 /// Certificates with less than this left are warned about.
 pub const WARN_DAYS: i64 = 30;
@@ -174,6 +211,14 @@ pub fn report(
                 .as_ref()
                 .is_some_and(|u| pod_uids.contains(u))
         })
+        .filter(|e| {
+            lasting(
+                e.reason.as_deref().unwrap_or_default(),
+                e.message.as_deref().unwrap_or_default(),
+                &inv.claims,
+                now,
+            )
+        })
         .collect();
     recent.sort_by_key(|e| e.metadata.creation_timestamp.as_ref().map(|t| t.0));
     // Newest first; the same object, reason and message once, with the counts added up.
@@ -224,5 +269,45 @@ pub fn report(
         warnings,
         certificates,
         verdict,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claim(phase: &str, created: &str) -> PersistentVolumeClaim {
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "etcd-data-kmc-x-etcd-0", "creationTimestamp": created},
+            "spec": {"storageClassName": "standard"},
+            "status": {"phase": phase},
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_claim_that_binds_in_time_is_no_warning() {
+        let now = OffsetDateTime::parse(
+            "2026-12-02T10:00:00Z",
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap();
+        let unbound = "0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/1 nodes are available";
+        let young = [claim("Pending", "2026-12-02T09:59:50Z")];
+        let old = [claim("Pending", "2026-12-02T09:58:00Z")];
+        let bound = [claim("Bound", "2026-12-02T09:50:00Z")];
+        assert!(!lasting("FailedScheduling", unbound, &young, now));
+        assert!(!lasting("FailedScheduling", unbound, &bound, now));
+        assert!(lasting("FailedScheduling", unbound, &old, now));
+        let mut classless = claim("Pending", "2026-12-02T09:59:50Z");
+        classless.spec = None;
+        assert!(lasting("FailedScheduling", unbound, &[classless], now));
+        assert!(lasting(
+            "FailedScheduling",
+            "0/1 nodes are available: Insufficient cpu",
+            &bound,
+            now
+        ));
+        assert!(lasting("BackOff", "Back-off pulling image", &[], now));
     }
 }

@@ -51,6 +51,7 @@ pub async fn collect(conn: &Connection, all_namespaces: bool) -> Result<Inventor
         statefulsets: statefulsets?,
         services: services?,
         pods: pods?,
+        claims: Vec::new(),
     })
 }
 
@@ -91,7 +92,7 @@ pub async fn collect_one(
         list::<PersistentVolumeClaim>(conn, false, &sel),
         events
     );
-    let (sts, svcs, cms, secrets, pods, _pvcs, events) =
+    let (sts, svcs, cms, secrets, pods, claims, events) =
         (sts?, svcs?, cms?, secrets?, pods?, pvcs?, events?);
     let mut present = Vec::new();
     let names = |kind: &str, metas: Vec<Option<String>>| {
@@ -132,6 +133,7 @@ pub async fn collect_one(
         statefulsets: sts,
         services: svcs,
         pods,
+        claims,
     };
     Ok((inv, secrets, present, events))
 }

@@ -77,22 +77,23 @@ pub async fn until_ready(
             .and_then(|s| s.ready_replicas)
             .unwrap_or(0);
         let pods = pods.map(|l| l.items).unwrap_or_default();
+        let claims = claims.map(|l| l.items).unwrap_or_default();
         let mut uids: HashSet<String> =
             pods.iter().filter_map(|p| p.metadata.uid.clone()).collect();
-        uids.extend(
-            claims
-                .map(|l| l.items)
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|c| c.metadata.uid),
-        );
+        uids.extend(claims.iter().filter_map(|c| c.metadata.uid.clone()));
+        let now = time::OffsetDateTime::now_utc();
         for ev in events.map(|l| l.items).unwrap_or_default() {
             let about = ev.involved_object.uid.clone().unwrap_or_default();
             let reason = ev.reason.clone().unwrap_or_default();
             let message = ev.message.clone().unwrap_or_default();
             // The scheduler records the same failure as several events (one per attempt
             // until it starts a series): say each thing once.
-            if uids.contains(&about) && seen.insert(format!("{about}\n{reason}\n{message}")) {
+            // A claim that binds within its provisioner's normal time is no news: said only
+            // while the cause lasts (and so later, if it does).
+            if uids.contains(&about)
+                && crate::core::status::lasting(&reason, &message, &claims, now)
+                && seen.insert(format!("{about}\n{reason}\n{message}"))
+            {
                 step.warn(&format!(
                     "{}/{}: {reason}: {} ({})",
                     ev.involved_object.kind.clone().unwrap_or_default(),
