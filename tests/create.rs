@@ -519,7 +519,7 @@ fn no_wait_returns_before_ready_and_timeout_exits_3() {
     let out = create(&env, &["slow", "--timeout", "5s"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(3), "{err}");
-    assert!(err.contains("timed out after 5s waiting for 1 ready replica(s) of StatefulSet/kmc-slow (0 ready; kmc-slow-0 Pending)"), "{err}");
+    assert!(err.contains("timed out after 5s waiting for 1 ready replica of StatefulSet/kmc-slow (0 ready; kmc-slow-0 Pending)"), "{err}");
     assert!(
         !env.ms.labelled(SELECTOR_KEY, "slow").is_empty(),
         "objects stay after a wait timeout"

@@ -45,7 +45,7 @@ fn pause_keeps_everything_and_resume_returns_to_ready() {
     let out = run(&env, &["pause", "nap"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("returns to 1 controller(s) and 1 etcd member(s)"),
+        stderr(&out).contains("returns to 1 controller and 1 etcd member"),
         "{}",
         stderr(&out)
     );
@@ -405,4 +405,24 @@ fn hints_carry_the_flags_that_run_them_as_printed() {
     let words: Vec<&str> = command.split_whitespace().skip(1).collect();
     let again = support::bare(env.dir.path()).args(&words).output().unwrap();
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+}
+
+#[test]
+fn scale_says_what_happens_to_etcd_in_plain_numbers() {
+    let env = Env::new();
+    create(&env, "grow", &["--no-wait"]);
+    let out = run(&env, &["scale", "grow", "--replicas", "2"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(
+            "etcd keeps 3 members: an odd count for its quorum, and members are only ever added"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("Waiting for 2 controller replicas of grow"),
+        "{err}"
+    );
+    assert!(!err.contains("(s)"), "{err}");
 }

@@ -36,7 +36,7 @@ fn a_terminal_gets_colour_and_a_spinner_with_elapsed_time() {
     // The spinner redraws its line (clear line) and says how long it has been going.
     assert!(text.contains("\x1b[2K"), "{text:?}");
     assert!(
-        text.contains("Waiting for 1 controller replica(s)") && text.contains("s)"),
+        text.contains("Waiting for 1 controller replica") && text.contains("s)"),
         "{text:?}"
     );
 }

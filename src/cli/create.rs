@@ -233,10 +233,10 @@ fn start_keygen(r: &Resolved, ui: &Ui) -> crate::mothership::write::Keys {
         ui.check(
             crate::core::doctor::Status::Pass,
             &format!(
-                "Generating certificates: {} {} keys ({} ms)",
+                "Generating certificates: {} {} keys ({:.1}s)",
                 if etcd { 8 } else { 5 },
                 alg.as_str(),
-                took.as_millis()
+                took.as_secs_f64()
             ),
         );
         Ok((pki, admin))
@@ -257,6 +257,11 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
     }
     let resolved = spec::resolve(options(&args, global)?).map_err(Failure::Usage)?;
     if !args.dry_run {
+        // The header first, then its steps.
+        ui.note(&format!(
+            "Creating control plane {} in namespace {} (k0s {})",
+            resolved.name, resolved.namespace, resolved.version
+        ));
         ui.check(
             crate::core::doctor::Status::Pass,
             &format!("Validating: {}", summary(&resolved)),
@@ -288,10 +293,6 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
         create_namespace: args.create_namespace,
         lb_timeout: args.lb_timeout,
     };
-    ui.note(&format!(
-        "Creating control plane {} in namespace {} (k0s {})",
-        resolved.name, resolved.namespace, resolved.version
-    ));
     let written = write::write(
         &write::Run {
             conn: &conn,
@@ -313,8 +314,8 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
     };
     if !args.no_wait {
         let step = ui.step(&format!(
-            "Waiting for {} controller replica(s)",
-            resolved.replicas
+            "Waiting for {}",
+            crate::ui::count(resolved.replicas, "controller replica")
         ));
         let waited = tokio::select! {
             waited = wait::until_ready(&conn, &resolved.name, resolved.replicas, args.timeout, &step) => waited,
@@ -409,8 +410,8 @@ fn summary(r: &Resolved) -> String {
         spec::Storage::Kine(_) => "kine (external database)",
     };
     format!(
-        "{} replica(s), {}, {storage}, k0s {}",
-        r.replicas,
+        "{}, {}, {storage}, k0s {}",
+        crate::ui::count(r.replicas, "replica"),
         r.service_type.as_str(),
         r.version
     )

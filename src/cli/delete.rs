@@ -227,7 +227,10 @@ async fn delete_in(
             continue;
         }
         match wait::until_deleted(&conn, &t.name, args.keep_data, args.timeout, &step).await {
-            Ok(()) => step.done(&format!("{} objects removed", t.left.len())),
+            Ok(()) => step.done(&format!(
+                "{} removed",
+                crate::ui::count(t.left.len() as i64, "object")
+            )),
             Err(e) => {
                 step.failed("");
                 problems.push(e.to_string());

@@ -82,11 +82,11 @@ pub async fn pause(args: PauseArgs, global: &Global, ui: &Ui) -> Result<(), Fail
         return Err(e);
     }
     step.done(&format!(
-        "scaled to zero; `{}` returns to {} controller(s){}",
+        "scaled to zero; `{}` returns to {}{}",
         crate::ui::hint::command(&format!("resume {name}")),
-        counts.0,
+        crate::ui::count(counts.0, "controller"),
         if counts.1 > 0 {
-            format!(" and {} etcd member(s)", counts.1)
+            format!(" and {}", crate::ui::count(counts.1, "etcd member"))
         } else {
             String::new()
         }
@@ -109,7 +109,10 @@ pub async fn resume(args: ResumeArgs, global: &Global, ui: &Ui) -> Result<(), Fa
     scale::set(&conn, name, &n.statefulset(), controllers).await?;
     record::set_paused(&conn, name, None).await?;
     if args.no_wait {
-        ui.note(&format!("Resuming {name}: {controllers} controller(s)"));
+        ui.note(&format!(
+            "Resuming {name}: {}",
+            crate::ui::count(controllers, "controller")
+        ));
         return Ok(());
     }
     let step = ui.step(&format!("Resuming {name}"));

@@ -62,6 +62,12 @@ pub async fn run(args: ScaleArgs, global: &Global, ui: &Ui) -> Result<(), Failur
     let n = Names::new(name);
     if rec.storage == "etcd" {
         let target = etcd::target_members(replicas, members_now);
+        if target != replicas {
+            ui.note(&format!(
+                "etcd keeps {}: an odd count for its quorum, and members are only ever added",
+                crate::ui::count(target, "member")
+            ));
+        }
         for m in members_now + 1..=target {
             let step = ui.step(&format!("Adding etcd member {m} of {target}"));
             scale::set_etcd_members(&conn, name, m).await?;
@@ -77,11 +83,15 @@ pub async fn run(args: ScaleArgs, global: &Global, ui: &Ui) -> Result<(), Failur
     }
     scale::set(&conn, name, &n.statefulset(), replicas).await?;
     if args.no_wait {
-        ui.note(&format!("Scaling {name} to {replicas} controller(s)"));
+        ui.note(&format!(
+            "Scaling {name} to {}",
+            crate::ui::count(replicas, "controller")
+        ));
         return Ok(());
     }
     let step = ui.step(&format!(
-        "Waiting for {replicas} controller replica(s) of {name}"
+        "Waiting for {} of {name}",
+        crate::ui::count(replicas, "controller replica")
     ));
     match wait::until_ready(&conn, name, replicas, args.timeout, &step).await {
         Ok(()) => step.done("ready"),

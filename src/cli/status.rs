@@ -20,12 +20,12 @@ pub struct StatusArgs {
 fn human(r: &status::Report) -> String {
     let s = &r.summary;
     let mut out = format!(
-        "Control plane {} in namespace {}: {}\n  k0s {}, {} replica(s), {}, {} storage, endpoint {}, age {}{}\n",
+        "Control plane {} in namespace {}: {}\n  k0s {}, {}, {}, {} storage, endpoint {}, age {}{}\n",
         s.name,
         s.namespace,
         r.verdict,
         s.version,
-        s.desired,
+        crate::ui::count(s.desired, "replica"),
         s.service_type,
         s.storage,
         s.endpoint,
@@ -53,7 +53,7 @@ fn human(r: &status::Report) -> String {
                 format!("  {}", p.name),
                 p.phase.clone(),
                 if p.ready { "Ready" } else { "not Ready" }.to_string(),
-                format!("{} restart(s)", p.restarts),
+                crate::ui::count(p.restarts, "restart"),
                 p.node.clone(),
             ]
         })

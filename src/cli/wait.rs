@@ -41,8 +41,8 @@ pub async fn run(args: WaitArgs, global: &Global, ui: &Ui) -> Result<(), Failure
                 return Err(record::paused(name));
             }
             let step = ui.step(&format!(
-                "Waiting for {} controller replica(s) of {name}",
-                rec.replicas
+                "Waiting for {} of {name}",
+                crate::ui::count(rec.replicas, "controller replica")
             ));
             match wait::until_ready(&conn, name, rec.replicas, args.timeout, &step).await {
                 Ok(()) => step.done("ready"),

@@ -380,8 +380,8 @@ pub fn node_addresses(nodes: Result<&[NodeInfo], &str>) -> Check {
                 Status::Pass,
                 false,
                 format!(
-                    "{} node(s); NodePort endpoints will use {addr} ({kind})",
-                    list.len()
+                    "{}; NodePort endpoints will use {addr} ({kind})",
+                    super::count(list.len() as i64, "node")
                 ),
             ),
             None => Check::new(

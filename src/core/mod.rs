@@ -17,3 +17,13 @@ pub mod plan;
 pub mod spec;
 pub mod status;
 pub mod version;
+
+/// `1 replica`, `3 replicas`: a count and its noun, plural when it is not one.
+pub fn count(n: impl Into<i64>, noun: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}

@@ -106,7 +106,10 @@ pub async fn until_no_pods(
                 pods.len()
             )));
         }
-        step.update(&format!("{} pod(s) left", pods.len()));
+        step.update(&format!(
+            "{} left",
+            crate::ui::count(pods.len() as i64, "pod")
+        ));
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }

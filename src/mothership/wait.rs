@@ -114,8 +114,9 @@ pub async fn until_ready(
                 phases.join(", ")
             };
             return Err(Failure::TimedOut(format!(
-                "timed out after {} waiting for {replicas} ready replica(s) of StatefulSet/{} ({ready} ready; {state}); the objects stay: follow with `kubectl -n {ns} get pods -l {}` or `{}`",
+                "timed out after {} waiting for {} of StatefulSet/{} ({ready} ready; {state}); the objects stay: follow with `kubectl -n {ns} get pods -l {}` or `{}`",
                 crate::core::duration::format(timeout),
+                crate::ui::count(replicas, "ready replica"),
                 names.statefulset(),
                 naming::selector(name),
                 crate::ui::hint::command(&format!("delete {name}"))
@@ -261,7 +262,10 @@ pub async fn until_deleted(
                 left.join(", ")
             )));
         }
-        step.update(&format!("{} object(s) left", left.len()));
+        step.update(&format!(
+            "{} left",
+            crate::ui::count(left.len() as i64, "object")
+        ));
         tokio::time::sleep(POLL).await;
     }
 }

@@ -234,6 +234,8 @@ impl Step {
 }
 
 /// Columns padded to their widest cell, three spaces apart, as kubectl prints them.
+pub use crate::core::count;
+
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
     for r in rows {
