@@ -39,7 +39,9 @@ fn delete_removes_everything_and_leaves_foreign_objects() {
     let out = run(&env, &["delete", "doomed"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("persistentvolumeclaims/etcd-data-kmc-doomed-etcd-0"),
+        stderr(&out).contains(
+            "persistentvolumeclaims (data: deleted with them): etcd-data-kmc-doomed-etcd-0"
+        ),
         "{}",
         stderr(&out)
     );
@@ -254,7 +256,7 @@ fn on_a_terminal_it_asks_and_no_means_nothing() {
     );
     let out = std::process::Command::new("sh")
         .arg("-c")
-        .arg(format!("printf n | script -qec '{cmd}' /dev/null"))
+        .arg(format!("printf 'n\\r' | script -qec '{cmd}' /dev/null"))
         .env("HOME", env.dir.path())
         .env("NO_COLOR", "1")
         .output()
@@ -264,7 +266,20 @@ fn on_a_terminal_it_asks_and_no_means_nothing() {
         text.contains("Delete asked and everything listed?"),
         "{text}"
     );
-    assert!(text.contains("nothing was deleted"), "{text}");
+    assert!(text.contains("Nothing was deleted"), "{text}");
+    assert!(!text.contains("error:"), "a no is an answer: {text}");
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    // One line per kind, the claims called out as data.
+    assert!(
+        text.contains("\n  statefulsets: kmc-asked, kmc-asked-etcd"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "\n  persistentvolumeclaims (data: deleted with them): etcd-data-kmc-asked-etcd-0"
+        ),
+        "{text}"
+    );
     assert!(
         ours(&env, "asked")
             .iter()

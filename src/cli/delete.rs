@@ -70,11 +70,37 @@ async fn inspect(conn: &Connection, name: &str, keep_data: bool) -> Result<Targe
 }
 
 fn confirm(question: &str) -> Result<bool, Failure> {
+    // The answer is a line (`n` and Enter), so no keystroke is left over for the shell.
     dialoguer::Confirm::new()
         .with_prompt(question)
         .default(false)
+        .wait_for_newline(true)
         .interact()
         .map_err(|e| Failure::Failed(format!("cannot ask for confirmation: {e}; pass --yes")))
+}
+
+/// What is left of a control plane (`Kind/name` each), one line per kind, the claims
+/// marked as the data they hold.
+fn by_kind(left: &[String], keep_data: bool) -> Vec<String> {
+    let mut kinds: Vec<(&str, Vec<&str>)> = Vec::new();
+    for item in left {
+        let (kind, name) = item.split_once('/').unwrap_or(("", item));
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, names)) => names.push(name),
+            None => kinds.push((kind, vec![name])),
+        }
+    }
+    kinds
+        .into_iter()
+        .map(|(kind, names)| {
+            let note = match (kind, keep_data) {
+                ("persistentvolumeclaims", false) => " (data: deleted with them)",
+                ("persistentvolumeclaims", true) => " (data: kept, --keep-data)",
+                _ => "",
+            };
+            format!("{kind}{note}: {}", names.join(", "))
+        })
+        .collect()
 }
 
 pub async fn run(args: DeleteArgs, global: &Global, ui: &Ui) -> Result<(), Failure> {
@@ -187,13 +213,10 @@ async fn delete_in(
         return Ok(());
     }
     for t in &targets {
-        ui.note(&format!(
-            "{} in namespace {}: {}{}",
-            t.name,
-            conn.namespace,
-            t.left.join(", "),
-            if args.keep_data { " (claims kept)" } else { "" }
-        ));
+        ui.note(&format!("{} in namespace {}:", t.name, conn.namespace));
+        for line in by_kind(&t.left, args.keep_data) {
+            ui.note(&format!("  {line}"));
+        }
     }
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     if interactive && !args.yes {
@@ -202,7 +225,9 @@ async fn delete_in(
             "Delete {} and everything listed?",
             list.join(", ")
         ))? {
-            return Err(Failure::Failed("nothing was deleted".into()));
+            // A "no" is an answer, not a failure.
+            ui.note("Nothing was deleted");
+            return Ok(());
         }
     }
     let mut problems = Vec::new();
