@@ -130,13 +130,14 @@ pub(super) struct Minted {
 }
 
 /// Read the record and the CA of `name` (one wave), and mint a client certificate on a
-/// blocking thread. `expiry_flag` names the flag in the error when the CA has less left.
+/// blocking thread. `expiry_text` is the expiry as the user wrote it, for the error when the
+/// CA has less left.
 pub(super) async fn mint(
     conn: &Connection,
     name: &str,
     req: &Request,
     context_name: Option<&str>,
-    expiry_flag: &str,
+    expiry_text: &str,
     ui: &Ui,
 ) -> Result<(Minted, record::Record, pki::CertPair, pki::CertPair), Failure> {
     let (rec, ca) = tokio::join!(record::read(conn, name), record::cluster_ca(conn, name));
@@ -147,7 +148,7 @@ pub(super) async fn mint(
     let left = ca_end - now;
     if time::Duration::try_from(req.expiry).is_ok_and(|want| want > left) {
         return Err(Failure::Usage(format!(
-            "--expiry {expiry_flag}: longer than the CA of {name} has left ({} days, until {}); ask for less",
+            "--expiry {expiry_text}: longer than the CA of {name} has left ({} days, until {}); ask for less",
             left.whole_days(),
             ca_end.date()
         )));
