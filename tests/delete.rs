@@ -306,7 +306,19 @@ fn wait_for_ready_for_deleted_and_timeouts() {
             .code(),
         Some(0)
     );
-    run(&env, &["delete", "later", "--wait=false"]);
+    // --wait=false returns once the deletes are accepted: no polling, a few waves.
+    env.ms.reset_requests();
+    let out = run(&env, &["delete", "later", "--wait=false"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let log = env.ms.requests();
+    assert_eq!(
+        log.count("deletecollection", "persistentvolumeclaims"),
+        1,
+        "{:?}",
+        log.requests
+    );
+    let waves = log.waves(|_| true);
+    assert!(waves <= 5, "{waves} waves: {:?}", log.requests);
     let out = run(
         &env,
         &["wait", "later", "--for", "deleted", "--timeout", "1m"],

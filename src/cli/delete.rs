@@ -233,7 +233,7 @@ async fn delete_in(
     let mut problems = Vec::new();
     for t in &targets {
         let step = ui.step(&format!("Deleting {}", t.name));
-        let failed = delete::control_plane(&conn, &t.name, args.keep_data).await;
+        let failed = delete::control_plane(&conn, &t.name, args.keep_data, args.wait).await;
         if !failed.is_empty() {
             step.failed(&failed.join(", "));
             let left = wait::remaining(&conn, &t.name, !args.keep_data)

@@ -11,8 +11,16 @@ use super::{Connection, wait};
 use crate::core::naming;
 use crate::error::Failure;
 
-/// Issue the deletes; returns the kinds whose delete failed, with the reason.
-pub async fn control_plane(conn: &Connection, name: &str, keep_data: bool) -> Vec<String> {
+/// Issue the deletes; returns the kinds whose delete failed, with the reason. With `settle`
+/// the claims are swept until the StatefulSet controller can make no more; without it
+/// (`--wait=false`) they are deleted once with the rest, and a later `delete` of the same
+/// name removes a claim made in that instant.
+pub async fn control_plane(
+    conn: &Connection,
+    name: &str,
+    keep_data: bool,
+    settle: bool,
+) -> Vec<String> {
     let lp = ListParams::default().labels(&naming::selector(name));
     let kinds = wait::kinds(conn);
     let find = |plural: &str| {
@@ -43,7 +51,13 @@ pub async fn control_plane(conn: &Connection, name: &str, keep_data: bool) -> Ve
     note("services", a.map(|_| ()));
     note("configmaps", b.map(|_| ()));
     note("secrets", c.map(|_| ()));
-    if !keep_data {
+    if !keep_data && !settle {
+        let claims = find("persistentvolumeclaims")
+            .delete_collection(&bg, &lp)
+            .await
+            .map(|_| ());
+        note("persistentvolumeclaims", claims);
+    } else if !keep_data {
         // Only once the StatefulSets are gone does their controller make no more claims.
         let sets = find("statefulsets");
         let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
