@@ -8,8 +8,9 @@ use support::*;
 
 /// `k0smotron ARGS` on a pseudo-terminal; everything it wrote, as the terminal got it.
 fn on_a_terminal(env: &Env, args: &str, no_color: bool) -> String {
+    // A terminal 80 columns wide, the smallest in common use.
     let cmd = format!(
-        "{} --kubeconfig {} {args}",
+        "stty cols 80 rows 24; {} --kubeconfig {} {args}",
         env!("CARGO_BIN_EXE_k0smotron"),
         env.kubeconfig.display()
     );
@@ -78,4 +79,35 @@ fn quiet_leaves_only_data_and_what_needs_attention() {
     let out = run(&env, &["-q", "status", "nothere"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).starts_with("error: "), "{}", stderr(&out));
+}
+
+#[test]
+fn list_fits_a_narrow_terminal_and_a_pipe_gets_every_column() {
+    let env = Env::new();
+    let long = "a-control-plane-name-of-forty-three-letters";
+    assert_eq!(long.len(), 43);
+    create(&env, long, &["--no-wait", "--storage", "kine"]);
+    create(&env, "cp-2", &["--no-wait", "--storage", "kine"]);
+    // An 80-column terminal: no row wraps, what gave way is said, nothing is cut from NAME
+    // while a column can still go.
+    let text = on_a_terminal(&env, &format!("-n {} list", env.ns()), true);
+    let text = text.replace('\r', "");
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.iter().all(|l| l.chars().count() <= 80), "{text}");
+    let header = lines.iter().find(|l| l.starts_with("NAME")).expect(&text);
+    assert!(
+        header.contains("STATUS") && header.contains("ENDPOINT"),
+        "{text}"
+    );
+    assert!(!header.contains("SERVICE"), "{text}");
+    assert!(text.contains("-o wide shows all"), "{text}");
+    // Shortened in the middle: its start and its end are still there.
+    assert!(
+        text.contains("a-control-plan") && text.contains("-three-letters"),
+        "{text}"
+    );
+    // A pipe gets the whole table.
+    let out = run(&env, &["list"]);
+    let piped = stdout(&out);
+    assert!(piped.lines().next().unwrap().contains("SERVICE"), "{piped}");
 }

@@ -6,7 +6,7 @@ use super::Global;
 use crate::core::listing::{self, Row};
 use crate::error::Failure;
 use crate::mothership::inventory;
-use crate::ui::{OutputFormat, Ui};
+use crate::ui::{Fit, OutputFormat, Ui};
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -14,6 +14,12 @@ pub struct ListArgs {
     #[arg(short = 'A', long)]
     pub all_namespaces: bool,
 }
+
+/// Least useful first; NAME, STATUS and READY stay whole.
+const FIT: Fit = Fit {
+    drop_first: &["SERVICE", "VERSION", "AGE"],
+    truncate_first: &["NAME", "NAMESPACE", "ENDPOINT"],
+};
 
 fn cells(r: &Row, all: bool, wide: bool) -> Vec<String> {
     // With -A the namespace comes first, as kubectl shows it.
@@ -101,10 +107,28 @@ pub async fn run(args: ListArgs, global: &Global, ui: &Ui) -> Result<(), Failure
             "REASON",
         ]);
     }
-    let body: Vec<Vec<String>> = rows
+    let mut body: Vec<Vec<String>> = rows
         .iter()
         .map(|r| cells(r, args.all_namespaces, wide))
         .collect();
+    // On a narrow terminal the least useful columns give way, then long cells; a pipe and
+    // `-o wide` get everything.
+    if let (false, Some(width)) = (wide, ui.data_width()) {
+        let fitted = FIT.apply(&mut header, &mut body, width);
+        let mut left_out = Vec::new();
+        if !fitted.dropped.is_empty() {
+            left_out.push(format!("{} hidden", fitted.dropped.join(", ")));
+        }
+        if !fitted.truncated.is_empty() {
+            left_out.push(format!("{} shortened", fitted.truncated.join(", ")));
+        }
+        if !left_out.is_empty() {
+            ui.note(&format!(
+                "{} to fit; -o wide shows all",
+                left_out.join("; ")
+            ));
+        }
+    }
     ui.data(&crate::ui::table(&header, &body));
     Ok(())
 }

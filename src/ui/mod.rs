@@ -2,6 +2,7 @@
 //! where it helps (a terminal, no `--no-color`, no `NO_COLOR`).
 
 pub mod hint;
+mod table;
 
 use std::io::{IsTerminal, Write};
 
@@ -136,6 +137,24 @@ impl Ui {
         let _ = out.flush();
     }
 
+    /// The width of the terminal stdout goes to (`COLUMNS` wins, as for `ls`); `None` when
+    /// stdout is no terminal, where tables are printed whole for scripts.
+    pub fn data_width(&self) -> Option<usize> {
+        if !std::io::stdout().is_terminal() {
+            return None;
+        }
+        let from_env = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse::<usize>().ok())
+            .filter(|c| *c > 0);
+        from_env.or_else(|| {
+            console::Term::stdout()
+                .size_checked()
+                .map(|(_, cols)| cols as usize)
+                .filter(|c| *c > 0)
+        })
+    }
+
     /// `value` as JSON or YAML on stdout.
     pub fn structured<T: Serialize>(&self, value: &T, format: OutputFormat) -> Result<(), Failure> {
         let text = match format {
@@ -233,30 +252,5 @@ impl Step {
     }
 }
 
-/// Columns padded to their widest cell, three spaces apart, as kubectl prints them.
 pub use crate::core::count;
-
-pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(c.len());
-        }
-    }
-    let line = |cells: Vec<&str>| {
-        let mut s = String::new();
-        for (i, c) in cells.iter().enumerate() {
-            if i + 1 == cells.len() {
-                s.push_str(c);
-            } else {
-                s.push_str(&format!("{c:<w$}   ", w = widths[i]));
-            }
-        }
-        s.trim_end().to_string() + "\n"
-    };
-    let mut out = line(header.to_vec());
-    for r in rows {
-        out.push_str(&line(r.iter().map(String::as_str).collect()));
-    }
-    out
-}
+pub use table::{Fit, table};
