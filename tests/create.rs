@@ -578,8 +578,39 @@ fn create_namespace_only_when_asked() {
         namespace["metadata"]["labels"]["k0smotron.io/cluster"],
         "ns1"
     );
+    assert!(
+        stderr(&out).contains(&format!("✓ Creating namespace {fresh}")),
+        "{}",
+        stderr(&out)
+    );
     let record = kubectl_json(&env, &["-n", &fresh, "get", "configmap", "kmc-ns1"]);
     assert_eq!(record["data"]["createdNamespace"], "true");
+}
+
+#[test]
+fn a_refused_write_names_its_step_and_the_error_comes_last() {
+    let env = Env::new();
+    let token = env.ms.add_user(User::read_only("viewer"));
+    let kc = env.kubeconfig_for("viewer", &token);
+    let out = env
+        .cmd_with(&kc)
+        .args(["create", "refused", "--key-algorithm", "ecdsa-p256"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    // The step that wrote is the one that failed, naming the object it could not write.
+    assert!(
+        err.contains("✗ Recording and exposing the control plane: ConfigMap/kmc-refused was not written"),
+        "{err}"
+    );
+    let last = lines.last().copied().unwrap_or_default();
+    assert!(
+        last.starts_with("error: writing ConfigMap/kmc-refused failed: permission denied"),
+        "{err}"
+    );
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
 }
 
 #[test]

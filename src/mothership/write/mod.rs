@@ -242,11 +242,11 @@ async fn write_waves(
         create_namespace(run, ledger).await?;
         checkpoint(WRITING)?;
     }
-    let step = run.ui.step("Exposing the control plane");
+    let step = run.ui.step("Recording and exposing the control plane");
     let (record_uid, service) = match record_and_service(run, &facts, ledger).await {
         Ok(written) => written,
-        Err(e) => {
-            step.failed("");
+        Err((object, e)) => {
+            step.failed(&format!("{object} was not written"));
             return Err(e);
         }
     };
@@ -295,15 +295,19 @@ async fn create_namespace(run: &Run<'_>, ledger: &mut Ledger) -> Result<(), Fail
         json!({"metadata": {"name": ns, "labels": naming::labels(&r.name, "namespace")}}),
     )
     .expect("namespace");
-    let created = Api::<Namespace>::all(conn.client.clone())
+    let step = run.ui.step(&format!("Creating namespace {ns}"));
+    let created = match Api::<Namespace>::all(conn.client.clone())
         .create(&pp(), &namespace)
         .await
-        .map_err(|e| {
-            Failure::Failed(write_failure(
-                &format!("Namespace/{ns}"),
-                &conn.translate(e),
-            ))
-        })?;
+    {
+        Ok(created) => created,
+        Err(e) => {
+            step.failed(&format!("Namespace/{ns} was not written"));
+            let message = write_failure(&format!("Namespace/{ns}"), &conn.translate(e));
+            return Err(Failure::Failed(message));
+        }
+    };
+    step.done("");
     ledger.0.push((
         Kind::Namespace,
         ns.to_string(),
@@ -313,12 +317,13 @@ async fn create_namespace(run: &Run<'_>, ledger: &mut Ledger) -> Result<(), Fail
 }
 
 /// Wave 2: the record (every other object's owner) and the Service, whose allocations feed
-/// the configuration. Returns the record's uid and the Service as created.
+/// the configuration. Returns the record's uid and the Service as created, or the object
+/// that was not written and why.
 async fn record_and_service(
     run: &Run<'_>,
     facts: &Facts,
     ledger: &mut Ledger,
-) -> Result<(String, Service), Failure> {
+) -> Result<(String, Service), (String, Failure)> {
     let (conn, r) = (run.conn, run.resolved);
     let ns = r.namespace.as_str();
     let names = Names::new(&r.name);
@@ -363,18 +368,12 @@ async fn record_and_service(
             s.metadata.uid.clone().unwrap_or_default(),
         ));
     }
-    let rec = rec.map_err(|e| {
-        Failure::Failed(write_failure(
-            &format!("ConfigMap/{}", names.record()),
-            &conn.translate(e),
-        ))
-    })?;
-    let svc = svc.map_err(|e| {
-        Failure::Failed(write_failure(
-            &format!("Service/{service_name}"),
-            &conn.translate(e),
-        ))
-    })?;
+    let failed = |what: String, e: kube::Error| {
+        let message = write_failure(&what, &conn.translate(e));
+        (what, Failure::Failed(message))
+    };
+    let rec = rec.map_err(|e| failed(format!("ConfigMap/{}", names.record()), e))?;
+    let svc = svc.map_err(|e| failed(format!("Service/{service_name}"), e))?;
     Ok((rec.metadata.uid.unwrap_or_default(), svc))
 }
 
