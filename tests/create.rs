@@ -602,7 +602,9 @@ fn a_refused_write_names_its_step_and_the_error_comes_last() {
     let lines: Vec<&str> = err.lines().collect();
     // The step that wrote is the one that failed, naming the object it could not write.
     assert!(
-        err.contains("✗ Recording and exposing the control plane: ConfigMap/kmc-refused was not written"),
+        err.contains(
+            "✗ Recording and exposing the control plane: ConfigMap/kmc-refused was not written"
+        ),
         "{err}"
     );
     let last = lines.last().copied().unwrap_or_default();

@@ -111,3 +111,58 @@ fn list_fits_a_narrow_terminal_and_a_pipe_gets_every_column() {
     let piped = stdout(&out);
     assert!(piped.lines().next().unwrap().contains("SERVICE"), "{piped}");
 }
+
+/// Escape sequences out, for counting what a terminal shows.
+fn visible(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            // CSI: ESC [ parameters, then one final letter.
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for f in chars.by_ref() {
+                    if f.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[test]
+fn ctrl_c_on_a_terminal_leaves_no_spinner_frame_behind() {
+    let env = Env::with(|c| c.latency = std::time::Duration::from_millis(150));
+    // The terminal itself turns the Ctrl-C byte into SIGINT and echoes `^C` where the
+    // cursor is, as a person's terminal does.
+    let cmd = format!(
+        "stty cols 80 rows 24; {} --kubeconfig {} create stopped --key-algorithm ecdsa-p256",
+        env!("CARGO_BIN_EXE_k0smotron"),
+        env.kubeconfig.display()
+    );
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "(sleep 1.2; printf '\\003'; sleep 8) | script -qec '{cmd}' /dev/null"
+        ))
+        .env("HOME", env.dir.path())
+        .env("TERM", "xterm-256color")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(text.contains("interrupted (Ctrl-C)"), "{text:?}");
+    let echo = text.find("^C").expect("the terminal echoed ^C");
+    // The spinner's frame ends short of the last column, so the echo stays on the frame's
+    // row and the next redraw (carriage return, clear line) wipes both.
+    let frame = &text[..echo];
+    let row = frame.rsplit(['\r', '\n']).next().unwrap_or_default();
+    let width = visible(row).chars().count() % 80;
+    assert!(width > 0 && width <= 78, "{width}: {row:?}");
+    let after = &text[echo..];
+    assert!(after.contains("\x1b[2K"), "the frame is cleared: {after:?}");
+}

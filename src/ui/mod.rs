@@ -58,17 +58,60 @@ pub struct Ui {
     quiet: bool,
 }
 
-/// Spinners on screen now (steps can overlap: key generation runs beside the first reads).
-/// A line printed while one spins goes above it, or the spinner's frame stays behind.
-static SPINNING: std::sync::Mutex<Vec<indicatif::ProgressBar>> = std::sync::Mutex::new(Vec::new());
+/// Every spinner on screen is drawn by this one owner (steps can overlap: key generation
+/// runs beside the first reads); two bars drawing on their own leave each other's frames
+/// behind.
+fn spinners() -> &'static indicatif::MultiProgress {
+    static MULTI: std::sync::OnceLock<indicatif::MultiProgress> = std::sync::OnceLock::new();
+    MULTI.get_or_init(|| {
+        indicatif::MultiProgress::with_draw_target(indicatif::ProgressDrawTarget::term_like(
+            Box::new(SpinnerTerm(console::Term::stderr())),
+        ))
+    })
+}
+
+/// stderr as the spinners see it: two columns narrower than it is. indicatif fills a
+/// spinner's line to the last column, so the `^C` a terminal echoes on Ctrl-C would wrap
+/// onto a new line and the spinner's frame, no longer under the cursor, would stay behind.
+#[derive(Debug)]
+struct SpinnerTerm(console::Term);
+
+impl indicatif::TermLike for SpinnerTerm {
+    fn width(&self) -> u16 {
+        self.0.size().1.saturating_sub(2).max(1)
+    }
+    fn height(&self) -> u16 {
+        self.0.size().0
+    }
+    fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_up(n)
+    }
+    fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_down(n)
+    }
+    fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_right(n)
+    }
+    fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_left(n)
+    }
+    fn write_line(&self, s: &str) -> std::io::Result<()> {
+        self.0.write_line(s)
+    }
+    fn write_str(&self, s: &str) -> std::io::Result<()> {
+        self.0.write_str(s)
+    }
+    fn clear_line(&self) -> std::io::Result<()> {
+        self.0.clear_line()
+    }
+    fn flush(&self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
 
 /// Print a line on stderr, above any spinner.
 fn line(text: &str) {
-    let spinning = SPINNING.lock().map(|s| s.last().cloned()).unwrap_or(None);
-    match spinning {
-        Some(pb) => pb.suspend(|| eprintln!("{text}")),
-        None => eprintln!("{text}"),
-    }
+    spinners().suspend(|| eprintln!("{text}"));
 }
 
 const GREEN: &str = "\x1b[32m";
@@ -182,7 +225,7 @@ pub struct Step {
 impl Ui {
     pub fn step(&self, title: &str) -> Step {
         let spinner = (self.color && !self.quiet).then(|| {
-            let pb = indicatif::ProgressBar::new_spinner();
+            let pb = spinners().add(indicatif::ProgressBar::new_spinner());
             // Long waits say how long they have been waiting.
             if let Ok(style) =
                 indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
@@ -191,9 +234,6 @@ impl Ui {
             }
             pb.set_message(title.to_string());
             pb.enable_steady_tick(std::time::Duration::from_millis(100));
-            if let Ok(mut spinning) = SPINNING.lock() {
-                spinning.push(pb.clone());
-            }
             pb
         });
         Step {
@@ -222,13 +262,7 @@ impl Step {
     }
 
     fn finish(self, status: Status, detail: &str) {
-        if let Some(pb) = &self.spinner {
-            pb.finish_and_clear();
-            // Clones share their state: this one now reads as finished in the list too.
-            if let Ok(mut spinning) = SPINNING.lock() {
-                spinning.retain(|other| !other.is_finished());
-            }
-        }
+        self.clear();
         let secs = self.started.elapsed().as_secs_f64();
         let text = if detail.is_empty() {
             format!("{} ({secs:.1}s)", self.title)
@@ -236,6 +270,13 @@ impl Step {
             format!("{}: {detail} ({secs:.1}s)", self.title)
         };
         self.ui.check(status, &text);
+    }
+
+    fn clear(&self) {
+        if let Some(pb) = &self.spinner {
+            pb.finish_and_clear();
+            spinners().remove(pb);
+        }
     }
 
     pub fn done(self, detail: &str) {
@@ -249,6 +290,13 @@ impl Step {
     /// A note under the step, above its spinner (warnings while waiting).
     pub fn warn(&self, message: &str) {
         self.ui.check(Status::Warn, message);
+    }
+}
+
+/// A step dropped unfinished (an error or Ctrl-C took another path) leaves no frame behind.
+impl Drop for Step {
+    fn drop(&mut self) {
+        self.clear();
     }
 }
 
