@@ -166,3 +166,25 @@ fn ctrl_c_on_a_terminal_leaves_no_spinner_frame_behind() {
     let after = &text[echo..];
     assert!(after.contains("\x1b[2K"), "the frame is cleared: {after:?}");
 }
+
+#[test]
+fn delete_lists_what_goes_in_lines_that_break_between_names() {
+    let env = Env::new();
+    let name = "a-name-long-enough-to-need-two-lines";
+    create(&env, name, &["--no-wait"]);
+    let text = on_a_terminal(&env, &format!("-n {} delete {name} --yes", env.ns()), true);
+    let text = text.replace('\r', "");
+    assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+    // Every Secret's name is whole on some line, and a continuation line is indented under
+    // the first name of its kind.
+    for secret in [
+        "-etcd-server",
+        "-kubeconfig",
+        "-apiserver-etcd-client",
+        "-etcd-peer",
+    ] {
+        let full = format!("{name}{secret}");
+        assert!(text.contains(&full), "{full} split in\n{text}");
+    }
+    assert!(text.contains("\n           a-name-long"), "{text}");
+}

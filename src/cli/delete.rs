@@ -79,9 +79,9 @@ fn confirm(question: &str) -> Result<bool, Failure> {
         .map_err(|e| Failure::Failed(format!("cannot ask for confirmation: {e}; pass --yes")))
 }
 
-/// What is left of a control plane (`Kind/name` each), one line per kind, the claims
-/// marked as the data they hold.
-fn by_kind(left: &[String], keep_data: bool) -> Vec<String> {
+/// What is left of a control plane (`Kind/name` each), one line per kind (broken between
+/// names to fit `width`), the claims marked as the data they hold.
+fn by_kind(left: &[String], keep_data: bool, width: Option<usize>) -> Vec<String> {
     let mut kinds: Vec<(&str, Vec<&str>)> = Vec::new();
     for item in left {
         let (kind, name) = item.split_once('/').unwrap_or(("", item));
@@ -92,13 +92,13 @@ fn by_kind(left: &[String], keep_data: bool) -> Vec<String> {
     }
     kinds
         .into_iter()
-        .map(|(kind, names)| {
+        .flat_map(|(kind, names)| {
             let note = match (kind, keep_data) {
                 ("persistentvolumeclaims", false) => " (data: deleted with them)",
                 ("persistentvolumeclaims", true) => " (data: kept, --keep-data)",
                 _ => "",
             };
-            format!("{kind}{note}: {}", names.join(", "))
+            crate::ui::wrap_list(&format!("  {kind}{note}: "), &names, width)
         })
         .collect()
 }
@@ -214,8 +214,8 @@ async fn delete_in(
     }
     for t in &targets {
         ui.note(&format!("{} in namespace {}:", t.name, conn.namespace));
-        for line in by_kind(&t.left, args.keep_data) {
-            ui.note(&format!("  {line}"));
+        for line in by_kind(&t.left, args.keep_data, ui.note_width()) {
+            ui.note(&line);
         }
     }
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();

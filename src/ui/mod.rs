@@ -198,6 +198,17 @@ impl Ui {
         })
     }
 
+    /// The width of the terminal stderr goes to, for notes that list many names.
+    pub fn note_width(&self) -> Option<usize> {
+        if !std::io::stderr().is_terminal() {
+            return None;
+        }
+        console::Term::stderr()
+            .size_checked()
+            .map(|(_, cols)| cols as usize)
+            .filter(|c| *c > 0)
+    }
+
     /// `value` as JSON or YAML on stdout.
     pub fn structured<T: Serialize>(&self, value: &T, format: OutputFormat) -> Result<(), Failure> {
         let text = match format {
@@ -301,4 +312,4 @@ impl Drop for Step {
 }
 
 pub use crate::core::count;
-pub use table::{Fit, table};
+pub use table::{Fit, table, wrap_list};

@@ -112,6 +112,47 @@ fn shorten(text: &str, keep: usize) -> String {
     s
 }
 
+/// `head` followed by `items` joined with `, `, broken into lines of at most `width`
+/// characters between items (never inside a name), the lines after the first indented under
+/// the first item.
+pub fn wrap_list(head: &str, items: &[&str], width: Option<usize>) -> Vec<String> {
+    let joined = format!("{head}{}", items.join(", "));
+    let Some(width) = width.filter(|w| joined.chars().count() > *w) else {
+        return vec![joined];
+    };
+    // Under the first item; a head wider than half the line stands alone instead, its items
+    // on the lines below, indented a little deeper than it.
+    let head_width = head.chars().count();
+    let head_may_break = head_width > width / 2;
+    let indent = if head_may_break {
+        " ".repeat(head.len() - head.trim_start().len() + 4)
+    } else {
+        " ".repeat(head_width)
+    };
+    let mut lines = Vec::new();
+    let mut current = head.to_string();
+    let mut at_start = true;
+    for (i, item) in items.iter().enumerate() {
+        let piece = if i + 1 < items.len() {
+            format!("{item},")
+        } else {
+            item.to_string()
+        };
+        let sep = if at_start { "" } else { " " };
+        let fits = current.chars().count() + sep.len() + piece.chars().count() <= width;
+        if !fits && (!at_start || head_may_break) {
+            lines.push(current.trim_end().to_string());
+            current = indent.clone();
+        } else {
+            current.push_str(sep);
+        }
+        current.push_str(&piece);
+        at_start = false;
+    }
+    lines.push(current);
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +170,35 @@ mod tests {
         drop_first: &["VERSION", "AGE"],
         truncate_first: &["NAME", "ENDPOINT"],
     };
+
+    #[test]
+    fn lists_break_between_names_under_their_first() {
+        let names = ["demo-ca", "demo-etcd", "demo-etcd-peer", "demo-kubeconfig"];
+        assert_eq!(
+            wrap_list("  secrets: ", &names, None),
+            vec!["  secrets: demo-ca, demo-etcd, demo-etcd-peer, demo-kubeconfig"]
+        );
+        assert_eq!(
+            wrap_list("  secrets: ", &names, Some(40)),
+            vec![
+                "  secrets: demo-ca, demo-etcd,",
+                "           demo-etcd-peer,",
+                "           demo-kubeconfig",
+            ]
+        );
+        // A long head gives its first item a line of its own.
+        assert_eq!(
+            wrap_list(
+                "  claims (data: deleted with them): ",
+                &["etcd-data-kmc-x-0"],
+                Some(40)
+            ),
+            vec![
+                "  claims (data: deleted with them):",
+                "      etcd-data-kmc-x-0",
+            ]
+        );
+    }
 
     #[test]
     fn a_wide_terminal_changes_nothing() {
