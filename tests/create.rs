@@ -527,6 +527,31 @@ fn no_wait_returns_before_ready_and_timeout_exits_3() {
 }
 
 #[test]
+fn a_claim_that_binds_in_its_normal_time_is_no_warning() {
+    let env = Env::new();
+    let out = create(&env, &["binds"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    // The scheduler did complain for the moment before the claim bound...
+    let events = env.ms.objects("events");
+    let complained = events.iter().any(|e| {
+        e["involvedObject"]["name"] == "kmc-binds-etcd-0" && e["reason"] == "FailedScheduling"
+    });
+    // ...and neither create, wait nor status repeats it.
+    assert!(!err.contains("FailedScheduling"), "{err}");
+    for args in [&["wait", "binds"][..], &["status", "binds"][..]] {
+        let out = run(&env, args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("FailedScheduling"), "{}", stderr(&out));
+        assert!(!stderr(&out).contains("unbound"), "{}", stderr(&out));
+    }
+    let out = run(&env, &["status", "binds", "-o", "json"]);
+    let status: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(status["warnings"], json!([]), "{status}");
+    assert!(complained, "the scheduler's complaint is what is being left out");
+}
+
+#[test]
 fn warning_events_are_shown_with_a_hint() {
     // Cluster-wide: a control plane of this test's own, without a default StorageClass.
     let env = Env::with(|c| {
