@@ -306,3 +306,34 @@ test -e {data1}/existing && echo "marker: existing"
     assert!(init.contains(" added to cluster "), "{text}");
     assert!(text.contains("marker: existing"), "{text}");
 }
+
+/// A member beyond the ones the cluster was founded with (added by `scale`) never founds a
+/// cluster of its own: while nobody answers (here: no member runs at all), its init
+/// container waits, and its etcd is never started with state `new`.
+#[test]
+fn a_member_added_later_waits_for_the_cluster_instead_of_founding_one() {
+    let items = plan();
+    let pod = pod(&items);
+    let work = tempfile::tempdir().unwrap();
+    certificates(&items, work.path());
+    let data1 = work.path().join("data-1");
+    std::fs::create_dir_all(&data1).unwrap();
+    let body = format!(
+        r#"export INIT_SCRIPT={init}
+{init_env}
+test "$K0SMOTRON_ETCD_FIRST_MEMBERS" = 1
+set +e
+timeout 8 bash -c "$INIT_SCRIPT" > /dev/null 2>&1
+echo "init: $?"
+test -e {data1}/existing && echo "marker: existing"
+exit 0
+"#,
+        data1 = data1.display(),
+        init = single_quoted(&script(&pod.init)),
+        init_env = exports(&pod.init),
+    );
+    let text = ok(&in_pod(work.path(), &format!("{SVC}-1"), &data1, &body));
+    // Still waiting when stopped (timeout's 124), nothing marked, nothing founded.
+    assert!(text.contains("init: 124"), "{text}");
+    assert!(!text.contains("marker"), "{text}");
+}

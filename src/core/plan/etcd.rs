@@ -58,8 +58,11 @@ const DATA: &str = "/var/lib/k0s/etcd";
 const READINESS_TIMEOUT_SECONDS: i32 = 10;
 
 /// The init container: a member without data joins an existing cluster (and leaves a
-/// marker so the container starts with state `existing`); the first member of a new
-/// cluster finds no one to ask. A member of this pod that was added before but never
+/// marker so the container starts with state `existing`); the first members of a new
+/// cluster find no one to ask. A member beyond those first ones (added by `scale`) joins a
+/// cluster that exists, so it waits for the cluster to answer and never starts one of its
+/// own: a moment without quorum (a rolling update of the others) would otherwise make it
+/// found a second cluster of one. A member of this pod that was added before but never
 /// started (a lost claim, an interrupted join) has no name yet in `member list`, only its
 /// peer URL, so that is what identifies it. An add that fails after all makes the init
 /// container fail; its restart finds the half-added member and starts over.
@@ -67,7 +70,20 @@ pub fn join_script(svc: &str) -> String {
     format!(
         r#"set -eu
 peer="https://$HOSTNAME.{svc}:2380"
-if [ ! -e {DATA}/member/snap/db ] && etcdctl member list > /tmp/members 2>/dev/null; then
+ordinal="${{HOSTNAME##*-}}"
+joining=""
+if [ ! -e {DATA}/member/snap/db ]; then
+  if [ "$ordinal" -ge "${{{FIRST_MEMBERS}:-2147483647}}" ]; then
+    tries=0
+    until etcdctl member list > /tmp/members; do
+      tries=$((tries + 1)); [ "$tries" -lt 60 ] || exit 1; sleep 2
+    done
+    joining=yes
+  elif etcdctl member list > /tmp/members 2>/dev/null; then
+    joining=yes
+  fi
+fi
+if [ -n "$joining" ]; then
   stale=$(grep -F ", $peer," /tmp/members | cut -d, -f1 || true)
   if [ -n "$stale" ]; then etcdctl member remove "$stale"; fi
   # Right after a removal etcd may refuse the add for a moment ("member not found").
@@ -80,6 +96,10 @@ fi
 "#
     )
 }
+
+/// The number of members the cluster was founded with, on the init container: set by
+/// `create` and never changed by `scale`.
+pub const FIRST_MEMBERS: &str = "K0SMOTRON_ETCD_FIRST_MEMBERS";
 
 /// The etcd container. etcd reads every `ETCD_*` variable as the flag of the same name and
 /// refuses to start when both are given, so the initial cluster (`ETCD_INITIAL_CLUSTER`, from
@@ -141,6 +161,8 @@ pub fn statefulset(r: &Resolved, owner: Option<&OwnerReference>) -> StatefulSet 
         {"name": "ETCDCTL_CERT", "value": format!("{PKI}/server.crt")},
         {"name": "ETCDCTL_KEY", "value": format!("{PKI}/server.key")},
     ]);
+    let mut init_env = vec![json!({"name": FIRST_MEMBERS, "value": n.to_string()})];
+    init_env.extend(etcdctl_env.as_array().cloned().unwrap_or_default());
     let mut etcd_env = vec![json!({"name": "ETCD_INITIAL_CLUSTER", "value": initial_cluster})];
     etcd_env.extend(etcdctl_env.as_array().cloned().unwrap_or_default());
     let mut extra: Vec<String> = args
@@ -191,7 +213,7 @@ pub fn statefulset(r: &Resolved, owner: Option<&OwnerReference>) -> StatefulSet 
                         "image": etcd_image,
                         "imagePullPolicy": "IfNotPresent",
                         "command": ["/bin/bash", "-c", join],
-                        "env": etcdctl_env,
+                        "env": init_env,
                         "volumeMounts": mounts,
                     },
                 ],
