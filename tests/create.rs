@@ -542,13 +542,20 @@ fn a_claim_that_binds_in_its_normal_time_is_no_warning() {
     for args in [&["wait", "binds"][..], &["status", "binds"][..]] {
         let out = run(&env, args);
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
-        assert!(!stderr(&out).contains("FailedScheduling"), "{}", stderr(&out));
+        assert!(
+            !stderr(&out).contains("FailedScheduling"),
+            "{}",
+            stderr(&out)
+        );
         assert!(!stderr(&out).contains("unbound"), "{}", stderr(&out));
     }
     let out = run(&env, &["status", "binds", "-o", "json"]);
     let status: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(status["warnings"], json!([]), "{status}");
-    assert!(complained, "the scheduler's complaint is what is being left out");
+    assert!(
+        complained,
+        "the scheduler's complaint is what is being left out"
+    );
 }
 
 #[test]

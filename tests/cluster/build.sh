@@ -13,14 +13,8 @@ out="${1:?usage: build.sh OUT_DIR}"
 mkdir -p "$out"
 
 kube="$KUBERNETES_VERSION"
-minor="${kube#v1.}"; minor="${minor%%.*}"
 etcd_version="$(go list -m -f '{{.Version}}' go.etcd.io/etcd/server/v3)"
-build_date="$(date -u -d "@$(stat -c %Y go.sum)" +%Y-%m-%dT%H:%M:%SZ)"
-kube_ldflags="-s -w"
-for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-  kube_ldflags+=" -X $pkg.gitVersion=$kube -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
-  kube_ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$build_date"
-done
+source ./kube-ldflags.sh
 
 export CGO_ENABLED=0 GOFLAGS=
 go build -trimpath -ldflags "$kube_ldflags" -o "$out/" \

@@ -34,6 +34,9 @@ rm -f go.sum
 go get -tool "k8s.io/kubernetes/cmd/kube-apiserver@$kube"
 go get -tool "k8s.io/kubernetes/cmd/kube-controller-manager@$kube"
 go get -tool "k8s.io/kubernetes/cmd/kube-scheduler@$kube"
+# The real node's kubelet and kube-proxy (tests/node/build.sh builds them from this module).
+go get -tool "k8s.io/kubernetes/cmd/kubelet@$kube"
+go get -tool "k8s.io/kubernetes/cmd/kube-proxy@$kube"
 # etcd at the version the release's module graph already requires.
 etcd_version="$(go list -m -f '{{.Version}}' go.etcd.io/etcd/server/v3)"
 go get -tool "go.etcd.io/etcd/server/v3@$etcd_version"

@@ -45,6 +45,8 @@ pub struct ClusterOptions {
     /// Time from a pod being scheduled to Running and Ready.
     pub pod_ready: Duration,
     pub default_storage_class: bool,
+    /// Real nodes (kubelet, containerd, runc) beside kwok's `nodes`; see `node.rs`.
+    pub real_nodes: usize,
 }
 
 impl Default for ClusterOptions {
@@ -53,6 +55,7 @@ impl Default for ClusterOptions {
             nodes: (1..=3).map(NodeSpec::numbered).collect(),
             pod_ready: Duration::from_millis(200),
             default_storage_class: true,
+            real_nodes: 0,
         }
     }
 }
@@ -83,6 +86,8 @@ pub struct Cluster {
     /// Where the helpers listen for the k0s stand-in (`k0s` inside pods).
     pub dir: tempfile::TempDir,
     pub started_in: Duration,
+    /// Stopped before the control plane.
+    pub real_nodes: Vec<crate::node::RealNode>,
     // Stopped in reverse order of start when dropped.
     procs: Vec<Proc>,
 }
@@ -166,6 +171,7 @@ impl Cluster {
             admin_token,
             dir,
             started_in: Duration::ZERO,
+            real_nodes: Vec::new(),
             procs: Vec::new(),
         };
         let d = cluster.dir.path().to_path_buf();
@@ -230,7 +236,9 @@ impl Cluster {
         kwok.args([
             &format!("--kubeconfig={}", kc.display()),
             &format!("--config={}", d.join("kwok.yaml").display()),
-            "--manage-all-nodes=true",
+            // Only its own nodes: a real node's kubelet reports for itself, and kwok would
+            // mark the real pods Running with made-up addresses.
+            "--manage-nodes-with-label-selector=type=kwok",
             &format!("--server-address=127.0.0.1:{kwok_port}"),
             &format!("--node-port={kwok_port}"),
             "--node-ip=127.0.0.1",
@@ -240,6 +248,15 @@ impl Cluster {
         .env("K0SMOTRON_HARNESS_PORT", k0s_port.to_string());
         cluster.run("kwok", &mut kwok)?;
         seed(&admin, opts).await?;
+        if opts.real_nodes > 0 {
+            crate::node::remove_leftovers();
+            let node_bins = tokio::task::spawn_blocking(binaries::ensure_node).await??;
+            for i in 0..opts.real_nodes {
+                let node =
+                    crate::node::RealNode::start(&node_bins, &d, &kc, i, !opts.nodes.is_empty())?;
+                cluster.real_nodes.push(node);
+            }
+        }
         cluster.wait_seeded(&admin, opts).await?;
         cluster.started_in = started.elapsed();
         Ok(cluster)
@@ -323,22 +340,28 @@ impl Cluster {
         )
         .await?;
         let nodes: Api<Node> = Api::all(admin.clone());
-        let want = opts.nodes.len();
-        self.poll("the nodes to be Ready", Duration::from_secs(60), || async {
-            let Ok(list) = nodes.list(&Default::default()).await else {
-                return false;
-            };
-            list.items
-                .iter()
-                .filter(|n| {
-                    n.status
-                        .as_ref()
-                        .and_then(|s| s.conditions.as_ref())
-                        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
-                })
-                .count()
-                == want
-        })
+        let want = opts.nodes.len() + opts.real_nodes;
+        self.poll(
+            "the nodes to be Ready",
+            Duration::from_secs(120),
+            || async {
+                let Ok(list) = nodes.list(&Default::default()).await else {
+                    return false;
+                };
+                list.items
+                    .iter()
+                    .filter(|n| {
+                        n.status
+                            .as_ref()
+                            .and_then(|s| s.conditions.as_ref())
+                            .is_some_and(|c| {
+                                c.iter().any(|c| c.type_ == "Ready" && c.status == "True")
+                            })
+                    })
+                    .count()
+                    == want
+            },
+        )
         .await
     }
 }
@@ -364,6 +387,9 @@ fn apiserver_args(d: &Path, etcd_client: u16, api_port: u16) -> Vec<String> {
         // address, which is `localhost`.
         "--endpoint-reconciler-type=none".into(),
         "--kubelet-preferred-address-types=Hostname".into(),
+        // Namespaces choose the real nodes for their pods (node selector and toleration
+        // annotations) without a change to what k0smotron writes.
+        "--enable-admission-plugins=PodNodeSelector,PodTolerationRestriction".into(),
         format!("--cert-dir={}", f("apiserver-certs")),
         "--profiling=false".into(),
     ]

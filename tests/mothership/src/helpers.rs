@@ -47,13 +47,18 @@ const TICK: Duration = Duration::from_millis(100);
 /// Start every helper on the current runtime.
 pub fn spawn_all(
     admin: kube::Client,
-    k0s_listener: tokio::net::TcpListener,
+    k0s_listeners: Vec<tokio::net::TcpListener>,
     tokens: Arc<Mutex<K0sTokens>>,
+    volumes_root: std::path::PathBuf,
 ) {
-    tokio::spawn(forever("volumes", admin.clone(), volumes));
+    tokio::spawn(forever("volumes", admin.clone(), move |a| {
+        volumes(a, volumes_root.clone())
+    }));
     tokio::spawn(load_balancers(admin.clone()));
     tokio::spawn(exec_objects(admin.clone()));
-    tokio::spawn(k0s_answers(admin, k0s_listener, tokens));
+    for listener in k0s_listeners {
+        tokio::spawn(k0s_answers(admin.clone(), listener, Arc::clone(&tokens)));
+    }
 }
 
 /// Run `step` every tick; errors (the API restarting, a conflict) are retried next tick.
@@ -75,7 +80,10 @@ fn ignore_conflict(r: Result<(), kube::Error>) -> Result<(), kube::Error> {
     }
 }
 
-async fn volumes(admin: kube::Client) -> Result<(), kube::Error> {
+/// Claims get a hostPath volume in a directory of `root`, open to every user (etcd runs as
+/// 1001, and fsGroup does not reach hostPath volumes): on a real node a pod really writes
+/// there; kwok's pods never look.
+async fn volumes(admin: kube::Client, root: std::path::PathBuf) -> Result<(), kube::Error> {
     let claims: Api<PersistentVolumeClaim> = Api::all(admin.clone());
     let pvs: Api<PersistentVolume> = Api::all(admin.clone());
     let volumes = pvs.list(&ListParams::default()).await?;
@@ -91,7 +99,12 @@ async fn volumes(admin: kube::Client) -> Result<(), kube::Error> {
         let released = pv.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Released");
         if ours && released {
             let name = pv.metadata.name.clone().unwrap_or_default();
-            let _ = pvs.delete(&name, &DeleteParams::default()).await;
+            if pvs.delete(&name, &DeleteParams::default()).await.is_ok()
+                && let Some(path) = pv.spec.as_ref().and_then(|s| s.host_path.as_ref())
+                && path.path.starts_with(&*root.to_string_lossy())
+            {
+                let _ = std::fs::remove_dir_all(&path.path);
+            }
         }
     }
     for claim in claims.list(&ListParams::default()).await?.items {
@@ -112,6 +125,12 @@ async fn volumes(admin: kube::Client) -> Result<(), kube::Error> {
             .and_then(|r| r.get("storage"))
             .map(|q| q.0.clone())
             .unwrap_or_else(|| "1Gi".into());
+        let path = root.join(&uid);
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::create_dir_all(&path);
+            let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o777));
+        }
         let pv: PersistentVolume = serde_json::from_value(json!({
             "metadata": {"name": format!("pvc-{uid}"), "annotations": {"pv.kubernetes.io/provisioned-by": PROVISIONER}},
             "spec": {
@@ -119,7 +138,7 @@ async fn volumes(admin: kube::Client) -> Result<(), kube::Error> {
                 "accessModes": spec.access_modes.clone().unwrap_or_else(|| vec!["ReadWriteOnce".into()]),
                 "persistentVolumeReclaimPolicy": "Delete",
                 "storageClassName": STORAGE_CLASS,
-                "hostPath": {"path": format!("/nonexistent/mothership/{uid}")},
+                "hostPath": {"path": path},
                 "claimRef": {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
                              "namespace": claim.metadata.namespace, "name": claim.metadata.name, "uid": uid},
             },
@@ -301,28 +320,41 @@ async fn pod_view(admin: &kube::Client, ns: &str, name: &str) -> Result<PodView,
     Ok(view)
 }
 
+/// `NS/NAME` of the running pod with address `ip`.
+async fn pod_at(admin: &kube::Client, ip: std::net::IpAddr) -> Option<String> {
+    let pods: Api<Pod> = Api::all(admin.clone());
+    let lp = ListParams::default().fields(&format!("status.podIP={ip},status.phase=Running"));
+    let pod = pods.list(&lp).await.ok()?.items.into_iter().next()?;
+    Some(format!(
+        "{}/{}",
+        pod.metadata.namespace.unwrap_or_default(),
+        pod.metadata.name.unwrap_or_default()
+    ))
+}
+
 async fn k0s_answers(
     admin: kube::Client,
     listener: tokio::net::TcpListener,
     tokens: Arc<Mutex<K0sTokens>>,
 ) {
     loop {
-        let Ok((stream, _)) = listener.accept().await else {
+        let Ok((stream, peer)) = listener.accept().await else {
             continue;
         };
         let (admin, tokens) = (admin.clone(), Arc::clone(&tokens));
         tokio::spawn(async move {
-            let _ = answer(admin, stream, tokens).await;
+            let _ = answer(admin, stream, peer.ip(), tokens).await;
         });
     }
 }
 
-/// One `k0s` call: the pod (`NS/NAME`), the container, the argument count and each
-/// argument in base64, a line each; the answer is the exit code, then stdout and stderr in
-/// base64, a line each.
+/// One `k0s` call: the pod (`NS/NAME`, or empty from a real pod, which is then found by its
+/// address), the container, the argument count and each argument in base64, a line each;
+/// the answer is the exit code, then stdout and stderr in base64, a line each.
 async fn answer(
     admin: kube::Client,
     stream: tokio::net::TcpStream,
+    peer: std::net::IpAddr,
     tokens: Arc<Mutex<K0sTokens>>,
 ) -> anyhow::Result<()> {
     let (read, mut write) = stream.into_split();
@@ -341,6 +373,11 @@ async fn answer(
     for _ in 0..count {
         args.push(String::from_utf8(b64.decode(next().await?.trim())?)?);
     }
+    let pod = if pod.is_empty() {
+        pod_at(&admin, peer).await.unwrap_or_default()
+    } else {
+        pod
+    };
     let (ns, name) = pod.split_once('/').unwrap_or(("", &pod));
     let out = match pod_view(&admin, ns, name).await {
         Ok(view)

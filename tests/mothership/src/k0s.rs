@@ -100,7 +100,7 @@ fn k0s(tokens: &mut K0sTokens, view: &PodView, container: &str, args: &[String])
     match words.as_slice() {
         ["version"] => ExecOutput::ok(format!("{}\n", k0s_version(pod, container))),
         ["status", ..] => {
-            if !util::pod_ready(pod) {
+            if !util::pod_running(pod) {
                 return ExecOutput::fail(1, NOT_RUNNING);
             }
             ExecOutput::ok(format!(

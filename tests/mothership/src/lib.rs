@@ -13,6 +13,7 @@ pub mod cluster;
 pub mod control;
 mod helpers;
 pub mod k0s;
+pub mod node;
 mod procs;
 pub mod proxy;
 mod tls;
@@ -57,6 +58,9 @@ pub struct Config {
     pub server_version: Option<String>,
     /// `Some`: a control plane of this test's own, made with these options.
     pub cluster: Option<ClusterOptions>,
+    /// The test's pods run for real: on the shared control plane with a real node (or on
+    /// the real nodes of `cluster`), chosen by its namespace's node selector.
+    pub real_pods: bool,
 }
 
 impl Default for Config {
@@ -68,6 +72,7 @@ impl Default for Config {
             pods_ready: true,
             server_version: None,
             cluster: None,
+            real_pods: false,
         }
     }
 }
@@ -90,7 +95,21 @@ impl Harness {
             let k0s = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
             let cluster = cluster::Cluster::start(opts, k0s.local_addr()?.port()).await?;
             let admin = cluster::client(&cluster.admin_kubeconfig()).await?;
-            helpers::spawn_all(admin.clone(), k0s, Arc::new(Mutex::new(Default::default())));
+            // The k0s stand-in of a real pod asks on its node's bridge address.
+            let mut listeners = vec![k0s];
+            for node in &cluster.real_nodes {
+                listeners.push(
+                    tokio::net::TcpListener::bind((node.gateway, node::K0S_ANSWERS_PORT))
+                        .await
+                        .with_context(|| format!("listening on {}", node.gateway))?,
+                );
+            }
+            helpers::spawn_all(
+                admin.clone(),
+                listeners,
+                Arc::new(Mutex::new(Default::default())),
+                cluster.dir.path().join("volumes"),
+            );
             anyhow::Ok((cluster, admin))
         })?;
         Ok(Harness {
@@ -103,6 +122,24 @@ impl Harness {
     pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
         self.runtime.block_on(f)
     }
+}
+
+/// The control plane with one real node that the tests of this process asking for real
+/// pods share, started on first use.
+pub fn shared_real() -> anyhow::Result<&'static Harness> {
+    static SHARED: OnceLock<Result<Harness, String>> = OnceLock::new();
+    SHARED
+        .get_or_init(|| {
+            Harness::start(&ClusterOptions {
+                real_nodes: 1,
+                ..ClusterOptions::default()
+            })
+            .map_err(|e| format!("{e:#}"))
+        })
+        .as_ref()
+        .map_err(|e| {
+            anyhow::anyhow!("starting the test control plane with a real node failed: {e}")
+        })
 }
 
 /// The control plane every test of this process shares, started on first use.
@@ -139,6 +176,7 @@ impl Mothership {
     pub fn start(config: Config) -> anyhow::Result<Self> {
         let harness = match &config.cluster {
             Some(opts) => Owned::Own(Box::new(Harness::start(opts)?)),
+            None if config.real_pods => Owned::Shared(shared_real()?),
             None => Owned::Shared(shared()?),
         };
         let h = match &harness {
@@ -166,8 +204,18 @@ impl Mothership {
         };
         let proxy = h.block_on(async {
             let namespaces: Api<Namespace> = Api::all(h.admin.clone());
+            let mut annotations = json!({helpers::LB_DELAY_ANNOTATION: lb});
+            if config.real_pods {
+                // Admission puts the node selector and the toleration on every pod.
+                annotations["scheduler.alpha.kubernetes.io/node-selector"] =
+                    json!(format!("{}=true", node::REAL_NODE_LABEL));
+                annotations["scheduler.alpha.kubernetes.io/defaultTolerations"] = json!(
+                    json!([{"key": node::REAL_NODE_LABEL, "operator": "Exists", "effect": "NoSchedule"}])
+                        .to_string()
+                );
+            }
             let ns: Namespace = serde_json::from_value(json!({"metadata": {
-                "name": namespace, "annotations": {helpers::LB_DELAY_ANNOTATION: lb}}}))?;
+                "name": namespace, "annotations": annotations}}))?;
             if config.pods_ready {
                 namespaces.create(&PostParams::default(), &ns).await?;
             } else {
@@ -198,6 +246,11 @@ impl Mothership {
             admin_token,
             users,
         })
+    }
+
+    /// The real nodes of this test's control plane.
+    pub fn real_nodes(&self) -> &[node::RealNode] {
+        &self.harness().cluster.real_nodes
     }
 
     fn harness(&self) -> &Harness {

@@ -37,6 +37,11 @@ struct Args {
     /// Start without a default StorageClass.
     #[arg(long)]
     no_default_storage_class: bool,
+    /// Real nodes (kubelet, containerd, runc) beside the --nodes simulated ones; with
+    /// `--nodes 0` every pod runs for real. Pods of other namespaces go to a real node only
+    /// when --nodes is 0.
+    #[arg(long, default_value_t = 0)]
+    real_nodes: usize,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -51,6 +56,7 @@ fn main() -> anyhow::Result<()> {
         nodes: (1..=args.nodes).map(NodeSpec::numbered).collect(),
         pod_ready: Duration::from_millis(args.pod_ready_ms),
         default_storage_class: !args.no_default_storage_class,
+        real_nodes: args.real_nodes,
     };
     let server = Mothership::start(Config {
         addr: args.addr,
@@ -63,6 +69,15 @@ fn main() -> anyhow::Result<()> {
     if let Some(path) = &args.reader_kubeconfig_out {
         let token = server.add_user(User::read_only("reader"));
         mothership::write_private(path, &server.kubeconfig_with_token("reader", &token))?;
+    }
+    for node in server.real_nodes() {
+        println!(
+            "real node {} Ready (pods on bridge {} at {}, logs in {})",
+            node.name,
+            node.bridge,
+            node.gateway,
+            node.dir.join("logs").display()
+        );
     }
     println!("mothership listening on {}", server.url());
     let rt = tokio::runtime::Builder::new_current_thread()

@@ -81,3 +81,11 @@ pub fn pod_ready(pod: &Value) -> bool {
                 .any(|c| c["type"] == "Ready" && c["status"] == "True")
         })
 }
+
+/// Whether k0s runs in the pod: a container of it is running (kwok makes a pod Running and
+/// Ready at once; on a real node the container runs before its readiness probe passes).
+pub fn pod_running(pod: &Value) -> bool {
+    pod.pointer("/status/containerStatuses")
+        .and_then(Value::as_array)
+        .is_some_and(|cs| cs.iter().any(|c| c["state"]["running"].is_object()))
+}

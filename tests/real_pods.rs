@@ -1,0 +1,243 @@
+//! The pods `create` writes, run for real: on a real node of the test control plane
+//! (kubelet, containerd, runc, CNI, CoreDNS; `tests/node`), from test images that mirror the
+//! real ones. etcd is real etcd; k0s in the controller pods is the k0s test image's stand-in.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::*;
+
+fn real_env() -> Env {
+    Env::with(|c| c.real_pods = true)
+}
+
+/// `kubectl ARGS` in the test's namespace, as the mothership's admin.
+fn kubectl(env: &Env, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(&env.kubeconfig)
+        .args(args)
+        .output()
+        .expect("kubectl on PATH")
+}
+
+fn text(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// `etcdctl ARGS` in etcd pod `pod`, with the credentials the container has.
+fn etcdctl(env: &Env, pod: &str, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["exec", pod, "-c", "etcd", "--", "etcdctl"];
+    all.extend_from_slice(args);
+    kubectl(env, &all)
+}
+
+/// The members etcd lists, as `name,started`.
+fn members(env: &Env, pod: &str) -> Vec<String> {
+    let out = etcdctl(env, pod, &["member", "list"]);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(", ").collect();
+            (f.len() >= 3).then(|| format!("{},{}", f[2], f[1]))
+        })
+        .collect()
+}
+
+fn wait_for(secs: u64, what: &str, mut check: impl FnMut() -> bool) {
+    let until = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < until {
+        if check() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    panic!("not within {secs}s: {what}");
+}
+
+fn create(env: &Env, name: &str, extra: &[&str]) {
+    let mut args = vec![
+        "create",
+        name,
+        "--key-algorithm",
+        "ecdsa-p256",
+        "--timeout",
+        "5m",
+    ];
+    args.extend_from_slice(extra);
+    let out = run(env, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+/// What a person would look at when a real pod misbehaves: the pods, the events, and the
+/// logs of every container of the control plane's pods.
+fn diagnose(env: &Env, name: &str) -> String {
+    let mut out = text(&kubectl(env, &["get", "pods", "-o", "wide"]));
+    out += &text(&kubectl(
+        env,
+        &["get", "events", "--sort-by=.lastTimestamp"],
+    ));
+    let pods = kubectl(
+        env,
+        &[
+            "get",
+            "pods",
+            "-o",
+            "name",
+            "-l",
+            &format!("k0smotron.io/cluster={name}"),
+        ],
+    );
+    for pod in String::from_utf8_lossy(&pods.stdout).lines() {
+        out += &format!("--- {pod}\n");
+        out += &text(&kubectl(
+            env,
+            &["logs", pod, "--all-containers", "--tail", "15"],
+        ));
+    }
+    out
+}
+
+fn put(env: &Env, pod: &str, key: &str, value: &str) {
+    let out = etcdctl(env, pod, &["put", key, value]);
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+fn get(env: &Env, pod: &str, key: &str) -> String {
+    let out = etcdctl(env, pod, &["get", key, "--print-value-only"]);
+    assert!(out.status.success(), "{}", text(&out));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn etcd_grows_to_three_real_members_and_keeps_its_data() {
+    let env = real_env();
+    create(&env, "grow", &[]);
+    assert_eq!(
+        members(&env, "kmc-grow-etcd-0"),
+        vec!["kmc-grow-etcd-0,started"]
+    );
+    put(&env, "kmc-grow-etcd-0", "/k0smotron/before", "one member");
+    let out = run(
+        &env,
+        &["scale", "grow", "--replicas", "3", "--timeout", "5m"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stderr(&out),
+        diagnose(&env, "grow")
+    );
+    let mut listed = members(&env, "kmc-grow-etcd-0");
+    listed.sort();
+    assert_eq!(
+        listed,
+        vec![
+            "kmc-grow-etcd-0,started",
+            "kmc-grow-etcd-1,started",
+            "kmc-grow-etcd-2,started"
+        ],
+        "{}",
+        text(&etcdctl(&env, "kmc-grow-etcd-0", &["member", "list"]))
+    );
+    let health = etcdctl(
+        &env,
+        "kmc-grow-etcd-1",
+        &["endpoint", "health", "--cluster"],
+    );
+    assert!(health.status.success(), "{}", text(&health));
+    assert_eq!(
+        String::from_utf8_lossy(&health.stdout)
+            .matches("is healthy")
+            .count(),
+        3,
+        "{}",
+        text(&health)
+    );
+    // What one member held, the newest one serves; a write to it reaches the first.
+    assert_eq!(
+        get(&env, "kmc-grow-etcd-2", "/k0smotron/before"),
+        "one member"
+    );
+    put(&env, "kmc-grow-etcd-2", "/k0smotron/after", "three members");
+    assert_eq!(
+        get(&env, "kmc-grow-etcd-0", "/k0smotron/after"),
+        "three members"
+    );
+    // The controller's k0s answers through a real exec into a real container.
+    let out = run(&env, &["token", "worker", "grow"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stdout(&out).trim().is_empty());
+    let logs = kubectl(&env, &["logs", "kmc-grow-0", "-c", "controller"]);
+    assert!(
+        text(&logs).contains("k0s stand-in: controller running"),
+        "{}",
+        text(&logs)
+    );
+}
+
+/// `sh -c SCRIPT` in a container; its output and whether it succeeded.
+fn sh(env: &Env, pod: &str, container: &str, script: &str) -> (bool, String) {
+    let out = kubectl(
+        env,
+        &["exec", pod, "-c", container, "--", "/bin/sh", "-c", script],
+    );
+    (out.status.success(), text(&out))
+}
+
+/// The test images hold what the real ones hold, as far as our pods use it: the etcd image
+/// is Alpine with bash, etcd's three programs and user 1001; the k0s image is Alpine without
+/// bash, with musl-utils' getent and a busybox sh that knows `pipefail`.
+fn images_mirror_the_real_ones(env: &Env, name: &str) {
+    let etcd = format!("kmc-{name}-etcd-0");
+    for tool in [
+        "bash", "grep", "cut", "touch", "sleep", "etcd", "etcdctl", "etcdutl",
+    ] {
+        let (ok, out) = sh(env, &etcd, "etcd", &format!("command -v {tool}"));
+        assert!(ok, "the etcd image lacks {tool}: {out}");
+    }
+    assert_eq!(sh(env, &etcd, "etcd", "id -u").1.trim(), "1001");
+    assert!(sh(env, &etcd, "etcd", "test -d /tmp -a -w /tmp").0);
+    let k0s = format!("kmc-{name}-0");
+    for tool in ["getent", "sed", "cp", "sleep", "grep", "cut", "k0s"] {
+        let (ok, out) = sh(env, &k0s, "controller", &format!("command -v {tool}"));
+        assert!(ok, "the k0s image lacks {tool}: {out}");
+    }
+    let (has_bash, _) = sh(env, &k0s, "controller", "command -v bash");
+    assert!(!has_bash, "the real k0s image has no bash");
+    assert!(sh(env, &k0s, "controller", "set -o pipefail").0);
+    assert_eq!(sh(env, &k0s, "controller", "id -u").1.trim(), "0");
+    // getent answers as musl-utils' does, through the cluster DNS.
+    let (ok, out) = sh(
+        env,
+        &k0s,
+        "controller",
+        &format!("getent ahostsv4 {etcd}.kmc-{name}-etcd.{}.svc", env.ns()),
+    );
+    assert!(ok && out.contains("STREAM"), "{out}");
+}
+
+#[test]
+fn pause_and_resume_keep_what_etcd_holds() {
+    let env = real_env();
+    create(&env, "nap", &[]);
+    images_mirror_the_real_ones(&env, "nap");
+    put(&env, "kmc-nap-etcd-0", "/k0smotron/kept", "across a pause");
+    let out = run(&env, &["pause", "nap"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    wait_for(120, "the paused pods to be gone", || {
+        !text(&kubectl(&env, &["get", "pods"])).contains("kmc-nap")
+    });
+    let out = run(&env, &["resume", "nap", "--timeout", "5m"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        get(&env, "kmc-nap-etcd-0", "/k0smotron/kept"),
+        "across a pause"
+    );
+}
