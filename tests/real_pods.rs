@@ -115,7 +115,7 @@ fn get(env: &Env, pod: &str, key: &str) -> String {
 }
 
 #[test]
-fn etcd_grows_to_three_real_members_and_keeps_its_data() {
+fn etcd_grows_to_three_real_members_keeps_its_data_and_replaces_a_lost_one() {
     let env = real_env();
     create(&env, "grow", &[]);
     assert_eq!(
@@ -168,6 +168,42 @@ fn etcd_grows_to_three_real_members_and_keeps_its_data() {
     put(&env, "kmc-grow-etcd-2", "/k0smotron/after", "three members");
     assert_eq!(
         get(&env, "kmc-grow-etcd-0", "/k0smotron/after"),
+        "three members"
+    );
+    // A member that loses its pod and its data comes back as a new member: the stale one
+    // is removed, the replacement added, three healthy members again.
+    let before: Vec<String> =
+        String::from_utf8_lossy(&etcdctl(&env, "kmc-grow-etcd-0", &["member", "list"]).stdout)
+            .lines()
+            .filter(|l| l.contains("kmc-grow-etcd-1,"))
+            .map(|l| l.split(',').next().unwrap_or_default().to_string())
+            .collect();
+    let out = kubectl(
+        &env,
+        &["delete", "pvc", "etcd-data-kmc-grow-etcd-1", "--wait=false"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let out = kubectl(&env, &["delete", "pod", "kmc-grow-etcd-1"]);
+    assert!(out.status.success(), "{}", text(&out));
+    wait_for(240, "the replacement of member 1 to join", || {
+        let list = text(&etcdctl(&env, "kmc-grow-etcd-0", &["member", "list"]));
+        list.matches(", started, ").count() == 3
+            && list.contains("kmc-grow-etcd-1,")
+            && !before.iter().any(|id| list.contains(id.as_str()))
+    });
+    wait_for(120, "three healthy members", || {
+        let health = etcdctl(
+            &env,
+            "kmc-grow-etcd-1",
+            &["endpoint", "health", "--cluster"],
+        );
+        String::from_utf8_lossy(&health.stdout)
+            .matches("is healthy")
+            .count()
+            == 3
+    });
+    assert_eq!(
+        get(&env, "kmc-grow-etcd-1", "/k0smotron/after"),
         "three members"
     );
     // The controller's k0s answers through a real exec into a real container.
