@@ -49,15 +49,9 @@ fn members(env: &Env, pod: &str) -> Vec<String> {
         .collect()
 }
 
-fn wait_for(secs: u64, what: &str, mut check: impl FnMut() -> bool) {
-    let until = Instant::now() + Duration::from_secs(secs);
-    while Instant::now() < until {
-        if check() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(500));
-    }
-    panic!("not within {secs}s: {what}");
+/// Real pods are asked through `kubectl exec`: twice a second is often enough.
+fn wait_for(secs: u64, what: &str, check: impl FnMut() -> bool) {
+    poll(secs, Duration::from_millis(500), what, check)
 }
 
 fn create(env: &Env, name: &str, extra: &[&str]) {
@@ -275,5 +269,86 @@ fn pause_and_resume_keep_what_etcd_holds() {
     assert_eq!(
         get(&env, "kmc-nap-etcd-0", "/k0smotron/kept"),
         "across a pause"
+    );
+}
+
+#[test]
+fn a_broken_etcd_flag_ends_create_and_wait_early_and_status_says_why() {
+    let env = real_env();
+    let doc = env.dir.path().join("broken.yaml");
+    std::fs::write(
+        &doc,
+        "apiVersion: k0smotron.io/v1beta2\nkind: Cluster\nmetadata: {name: broken}\nspec:\n  storage:\n    etcd: {args: [--no-such-flag=1]}\n",
+    )
+    .unwrap();
+    let doc = doc.to_str().unwrap();
+    let start = Instant::now();
+    let out = run(
+        &env,
+        &[
+            "create",
+            "-f",
+            doc,
+            "--key-algorithm",
+            "ecdsa-p256",
+            "--timeout",
+            "5m",
+        ],
+    );
+    let took = start.elapsed();
+    let err = stderr(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{err}\n{}",
+        diagnose(&env, "broken")
+    );
+    // etcd exits at once; kubelet restarts it after 10 s and 20 s: the third exit is the
+    // verdict, long before the 5 minutes.
+    assert!(
+        took < Duration::from_secs(120),
+        "create took {took:?}: {err}"
+    );
+    for part in [
+        "container etcd of pod kmc-broken-etcd-0 keeps exiting (CrashLoopBackOff, exit code ",
+        "it said: flag provided but not defined: -no-such-flag",
+        "no-such-flag",
+        "logs kmc-broken-etcd-0 -c etcd --previous",
+    ] {
+        assert!(err.contains(part), "{part:?} not in: {err}");
+    }
+    // `wait` says the same at once.
+    let start = Instant::now();
+    let out = run(&env, &["wait", "broken", "--timeout", "5m"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(start.elapsed() < Duration::from_secs(20));
+    assert!(stderr(&out).contains("no-such-flag"), "{}", stderr(&out));
+    // `status` shows it too, in text and as data.
+    let out = run(&env, &["status", "broken"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("Failed: kmc-broken-etcd-0 CrashLoopBackOff; container etcd")
+            && text.contains("no-such-flag"),
+        "{text}"
+    );
+    let out = run(&env, &["status", "broken", "-o", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let crash = doc["pods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|p| p.get("crash"))
+        .unwrap_or_else(|| panic!("no crash in {doc}"));
+    assert_eq!(crash["container"], "etcd");
+    assert!(
+        crash["exitCode"].as_i64().is_some_and(|c| c != 0),
+        "{crash}"
+    );
+    assert!(
+        crash["logLine"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("no-such-flag"),
+        "{crash}"
     );
 }

@@ -93,6 +93,99 @@ fn component(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) 
         .unwrap_or_default()
 }
 
+/// A container that keeps exiting: kubelet waits before each restart (CrashLoopBackOff).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Crash {
+    pub pod: String,
+    pub container: String,
+    /// How often kubelet has started it again.
+    pub restarts: i32,
+    pub exit_code: Option<i32>,
+    /// What the container said as it exited: from its termination message (the log's tail
+    /// under `FallbackToLogsOnError`), the last line that reads as an error, else the last
+    /// line. Programs often print their usage after the error that matters.
+    pub log_line: Option<String>,
+}
+
+impl Crash {
+    /// Exited three times: not a slow start any more (kubelet backs off 10 s, then 20 s, so
+    /// this holds about 30 s after the first exit).
+    pub fn persistent(&self) -> bool {
+        self.restarts >= 2
+    }
+}
+
+impl std::fmt::Display for Crash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "container {} of pod {} keeps exiting (CrashLoopBackOff",
+            self.container, self.pod
+        )?;
+        if let Some(code) = self.exit_code {
+            write!(f, ", exit code {code}")?;
+        }
+        let times = if self.restarts == 1 { "time" } else { "times" };
+        write!(f, ", restarted {} {times})", self.restarts)?;
+        if let Some(line) = &self.log_line {
+            write!(f, "; it said: {line}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The first container of `p` (init containers first, as they run) in CrashLoopBackOff.
+pub fn crash(p: &Pod) -> Option<Crash> {
+    let status = p.status.as_ref()?;
+    let c = status
+        .init_container_statuses
+        .iter()
+        .flatten()
+        .chain(status.container_statuses.iter().flatten())
+        .find(|c| {
+            c.state
+                .as_ref()
+                .and_then(|s| s.waiting.as_ref())
+                .and_then(|w| w.reason.as_deref())
+                == Some("CrashLoopBackOff")
+        })?;
+    let exited = c.last_state.as_ref().and_then(|s| s.terminated.as_ref());
+    Some(Crash {
+        pod: p.metadata.name.clone().unwrap_or_default(),
+        container: c.name.clone(),
+        restarts: c.restart_count,
+        exit_code: exited.map(|t| t.exit_code),
+        log_line: exited
+            .and_then(|t| t.message.as_deref())
+            .and_then(telling_line)
+            .map(|l| l.chars().take(300).collect()),
+    })
+}
+
+/// The last line of `log` that reads as an error, else its last non-empty line.
+fn telling_line(log: &str) -> Option<&str> {
+    const ERRORS: [&str; 10] = [
+        "error",
+        "fatal",
+        "panic",
+        "fail",
+        "invalid",
+        "not defined",
+        "unknown",
+        "cannot",
+        "no such",
+        "denied",
+    ];
+    let lines = || log.lines().rev().map(str::trim).filter(|l| !l.is_empty());
+    lines()
+        .find(|l| {
+            let l = l.to_lowercase();
+            ERRORS.iter().any(|e| l.contains(e))
+        })
+        .or_else(|| lines().next())
+}
+
 /// The reason a pod will not become Ready by itself, if it has one.
 fn pod_failure(p: &Pod) -> Option<String> {
     let status = p.status.as_ref()?;
@@ -417,6 +510,35 @@ mod tests {
 
     fn at(s: &str) -> OffsetDateTime {
         OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).unwrap()
+    }
+
+    #[test]
+    fn a_crash_loop_names_the_container_its_exit_code_and_last_log_line() {
+        let status = |restarts: i32| {
+            json!({
+                "initContainerStatuses": [{"name": "init", "image": "x", "imageID": "", "ready": true, "restartCount": 0, "state": {"terminated": {"exitCode": 0}}}],
+                "containerStatuses": [{"name": "etcd", "image": "x", "imageID": "", "ready": false, "restartCount": restarts,
+                    "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                    "lastState": {"terminated": {"exitCode": 2, "message": "starting\nflag provided but not defined: -bogus\nUsage:\n\n  etcd [flags]\n\n"}}}]
+            })
+        };
+        let pod = |restarts| -> Pod {
+            serde_json::from_value(
+                json!({"metadata": {"name": "kmc-cp-etcd-0"}, "status": status(restarts)}),
+            )
+            .unwrap()
+        };
+        let c = crash(&pod(1)).expect("a crash");
+        assert!(!c.persistent(), "exited twice is still a slow start");
+        assert!(crash(&pod(2)).unwrap().persistent());
+        assert_eq!(
+            c.to_string(),
+            "container etcd of pod kmc-cp-etcd-0 keeps exiting (CrashLoopBackOff, exit code 2, restarted 1 time); it said: flag provided but not defined: -bogus"
+        );
+        let running: Pod = serde_json::from_value(json!({"metadata": {"name": "p"}, "status": {"containerStatuses": [{"name": "etcd", "image": "x", "imageID": "", "ready": true, "restartCount": 3, "state": {"running": {}}}]}})).unwrap();
+        assert_eq!(crash(&running), None);
+        assert_eq!(telling_line("a\nb\n"), Some("b"));
+        assert_eq!(telling_line("\n \n"), None);
     }
 
     #[test]

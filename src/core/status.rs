@@ -6,7 +6,7 @@ use k8s_openapi::api::core::v1::{Event, PersistentVolumeClaim, Pod, Secret};
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::listing::{Inventory, Row, Status};
+use super::listing::{Crash, Inventory, Row, Status, crash};
 use super::pki;
 
 /// How long a provisioner may take to bind a new claim (seconds) before the scheduler's
@@ -65,6 +65,8 @@ pub struct PodState {
     pub ready: bool,
     pub restarts: i32,
     pub node: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crash: Option<Crash>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -126,6 +128,7 @@ fn pod_state(p: &Pod) -> PodState {
             .as_ref()
             .and_then(|s| s.node_name.clone())
             .unwrap_or_default(),
+        crash: crash(p),
     }
 }
 
@@ -251,6 +254,12 @@ pub fn report(
         ),
         s => format!("{}: {}", s.as_str(), summary.reason),
     };
+    // Why a pod fails, in its own words, where the status alone cannot say.
+    if summary.status != Status::Ready {
+        if let Some(c) = pods.iter().find_map(|p| p.crash.as_ref()) {
+            verdict.push_str(&format!("; {c}"));
+        }
+    }
     let soon: Vec<&str> = certificates
         .iter()
         .filter(|c| c.warn)

@@ -25,7 +25,7 @@ pub fn hint(reason: &str) -> &'static str {
             "no node fits the pod: check --cpu/--memory, node capacity, taints and unbound claims"
         }
         "BackOff" | "CrashLoopBackOff" => {
-            "the container keeps exiting: see `kubectl logs POD -c controller --previous`"
+            "the container keeps exiting: see `kubectl logs POD -c CONTAINER --previous`"
         }
         "ProvisioningFailed" | "FailedBinding" => {
             "the claim cannot be provisioned: pass --storage-class, install a provisioner, or use --storage kine with --persistence emptyDir"
@@ -106,6 +106,19 @@ pub async fn until_ready(
         let phases = controller_pod_states(&pods);
         if ready >= replicas {
             return Ok(());
+        }
+        // A container that has exited three times will not start by waiting longer.
+        if let Some(c) = pods
+            .iter()
+            .filter_map(crate::core::listing::crash)
+            .find(|c| c.persistent())
+        {
+            return Err(Failure::Failed(format!(
+                "{c}; the objects stay: read `kubectl -n {ns} logs {} -c {} --previous`, then fix the spec and create again after `{}`",
+                c.pod,
+                c.container,
+                crate::ui::hint::command(&format!("delete {name}"))
+            )));
         }
         if start.elapsed() >= timeout {
             let state = if phases.is_empty() {

@@ -144,14 +144,19 @@ pub fn interrupt(child: &std::process::Child) {
 }
 
 /// Poll `ready` every 50 ms for up to `secs` seconds.
-pub fn eventually(secs: u64, what: &str, mut ready: impl FnMut() -> bool) {
+pub fn eventually(secs: u64, what: &str, ready: impl FnMut() -> bool) {
+    poll(secs, std::time::Duration::from_millis(50), what, ready)
+}
+
+/// Call `ready` every `every` until it holds, for up to `secs` seconds.
+pub fn poll(secs: u64, every: std::time::Duration, what: &str, mut ready: impl FnMut() -> bool) {
     let until = std::time::Instant::now() + std::time::Duration::from_secs(secs);
     while !ready() {
         assert!(
             std::time::Instant::now() < until,
             "{what}: not within {secs} s"
         );
-        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::thread::sleep(every);
     }
 }
 

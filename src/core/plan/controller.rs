@@ -269,6 +269,7 @@ pub fn statefulset(r: &Resolved, x: &Exposure, owner: Option<&OwnerReference>) -
         "env": pod_name_env(r),
         "image": image,
         "imagePullPolicy": "IfNotPresent",
+        "terminationMessagePolicy": "FallbackToLogsOnError",
         "args": ["/bin/sh", "-c", "/k0smotron-entrypoint.sh"],
         "ports": [
             {"name": "api", "containerPort": x.api_port, "protocol": "TCP"},
@@ -286,6 +287,7 @@ pub fn statefulset(r: &Resolved, x: &Exposure, owner: Option<&OwnerReference>) -
         "name": "certs-init",
         "image": image,
         "imagePullPolicy": "IfNotPresent",
+        "terminationMessagePolicy": "FallbackToLogsOnError",
         // Copy the CA material into an empty PKI directory: k0s then issues every leaf of
         // its own anew at each pod start, with the current SANs and a fresh year (it keeps
         // leaves it finds whose CA it did not make, so on a kept volume they would expire).

@@ -205,6 +205,7 @@ pub fn statefulset(r: &Resolved, owner: Option<&OwnerReference>) -> StatefulSet 
                         "name": "dns-check",
                         "image": image::image(&r.image, &r.version),
                         "imagePullPolicy": "IfNotPresent",
+                        "terminationMessagePolicy": "FallbackToLogsOnError",
                         // Any address family: an IPv6-only mothership has no A records.
                         "command": ["/bin/sh", "-c", format!("until getent ahosts \"$HOSTNAME.{svc}.{}.svc\"; do sleep 1; done", r.namespace)],
                     },
@@ -212,6 +213,7 @@ pub fn statefulset(r: &Resolved, owner: Option<&OwnerReference>) -> StatefulSet 
                         "name": "init",
                         "image": etcd_image,
                         "imagePullPolicy": "IfNotPresent",
+                        "terminationMessagePolicy": "FallbackToLogsOnError",
                         "command": ["/bin/bash", "-c", join],
                         "env": init_env,
                         "volumeMounts": mounts,
@@ -221,6 +223,9 @@ pub fn statefulset(r: &Resolved, owner: Option<&OwnerReference>) -> StatefulSet 
                     "name": "etcd",
                     "image": etcd_image,
                     "imagePullPolicy": "IfNotPresent",
+                    // A container that exits leaves its last log lines in its status, where
+                    // `status` and the waits read why it failed.
+                    "terminationMessagePolicy": "FallbackToLogsOnError",
                     "command": ["/bin/bash", "-c", run],
                     "env": etcd_env,
                     "ports": [{"name": "client", "containerPort": 2379, "protocol": "TCP"}, {"name": "peer", "containerPort": 2380, "protocol": "TCP"}],
