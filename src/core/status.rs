@@ -255,10 +255,12 @@ pub fn report(
         s => format!("{}: {}", s.as_str(), summary.reason),
     };
     // Why a pod fails, in its own words, where the status alone cannot say.
-    if summary.status != Status::Ready {
-        if let Some(c) = pods.iter().find_map(|p| p.crash.as_ref()) {
-            verdict.push_str(&format!("; {c}"));
-        }
+    if let Some(c) = pods
+        .iter()
+        .find_map(|p| p.crash.as_ref())
+        .filter(|_| summary.status != Status::Ready)
+    {
+        verdict.push_str(&format!("; {c}"));
     }
     let soon: Vec<&str> = certificates
         .iter()
