@@ -352,3 +352,193 @@ fn a_broken_etcd_flag_ends_create_and_wait_early_and_status_says_why() {
         "{crash}"
     );
 }
+
+/// The id of container `container` of pod `pod`, as containerd knows it.
+fn container_id(env: &Env, pod: &str, container: &str) -> String {
+    let out = kubectl(
+        env,
+        &[
+            "get",
+            "pod",
+            pod,
+            "-o",
+            &format!(
+                "jsonpath={{.status.containerStatuses[?(@.name==\"{container}\")].containerID}}"
+            ),
+        ],
+    );
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    id.rsplit_once("://")
+        .map(|(_, id)| id.to_string())
+        .unwrap_or_else(|| panic!("no container id for {pod}/{container}: {}", text(&out)))
+}
+
+/// Freeze or thaw a container through the cgroup v1 freezer: its processes stay, and stop.
+fn freeze(id: &str, state: &str) {
+    let out = std::process::Command::new("find")
+        .args(["/sys/fs/cgroup/freezer", "-type", "d", "-name", id])
+        .output()
+        .unwrap();
+    let dir = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .unwrap_or_else(|| panic!("no freezer cgroup for container {id}"))
+        .to_string();
+    std::fs::write(format!("{dir}/freezer.state"), state).unwrap();
+}
+
+fn ready(env: &Env, pod: &str) -> bool {
+    let out = kubectl(
+        env,
+        &[
+            "get",
+            "pod",
+            pod,
+            "-o",
+            "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}",
+        ],
+    );
+    String::from_utf8_lossy(&out.stdout).trim() == "True"
+}
+
+#[test]
+fn three_members_from_create_are_ready_only_while_they_serve_and_roll_to_a_new_etcd_one_at_a_time()
+{
+    let env = real_env();
+    create(&env, "trio", &["--replicas", "3"]);
+    let mut listed = members(&env, "kmc-trio-etcd-0");
+    listed.sort();
+    assert_eq!(
+        listed,
+        vec![
+            "kmc-trio-etcd-0,started",
+            "kmc-trio-etcd-1,started",
+            "kmc-trio-etcd-2,started"
+        ],
+        "{}",
+        diagnose(&env, "trio")
+    );
+    let health = etcdctl(
+        &env,
+        "kmc-trio-etcd-0",
+        &["endpoint", "health", "--cluster"],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&health.stdout)
+            .matches("is healthy")
+            .count(),
+        3,
+        "{}",
+        text(&health)
+    );
+    put(
+        &env,
+        "kmc-trio-etcd-0",
+        "/k0smotron/before",
+        "three from the start",
+    );
+
+    // Ready means serving: with two members frozen, the third still runs but has no quorum,
+    // and its probe (a health check of its own endpoint) fails; thawed, it is Ready again.
+    let frozen: Vec<String> = ["kmc-trio-etcd-1", "kmc-trio-etcd-2"]
+        .iter()
+        .map(|p| container_id(&env, p, "etcd"))
+        .collect();
+    for id in &frozen {
+        freeze(id, "FROZEN");
+    }
+    wait_for(90, "the member without quorum to turn not Ready", || {
+        !ready(&env, "kmc-trio-etcd-0")
+    });
+    let (running, _) = sh(&env, "kmc-trio-etcd-0", "etcd", "pidof etcd");
+    assert!(running, "etcd in member 0 kept running");
+    for id in &frozen {
+        freeze(id, "THAWED");
+    }
+    wait_for(90, "every member Ready again", || {
+        (0..3).all(|i| ready(&env, &format!("kmc-trio-etcd-{i}")))
+    });
+
+    // An etcd upgrade replaces one member at a time: a write gets through during the whole
+    // roll (some member always holds a quorum with another).
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (done, kubeconfig, ns) = (done.clone(), env.kubeconfig.clone(), env.ns().to_string());
+        std::thread::spawn(move || {
+            let mut rounds: Vec<bool> = Vec::new();
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                let n = rounds.len().to_string();
+                let ok = (0..3).any(|i| {
+                    std::process::Command::new("kubectl")
+                        .arg("--kubeconfig")
+                        .arg(&kubeconfig)
+                        .args([
+                            "-n",
+                            &ns,
+                            "exec",
+                            &format!("kmc-trio-etcd-{i}"),
+                            "-c",
+                            "etcd",
+                        ])
+                        .args(["--", "etcdctl", "put", "/k0smotron/during", &n])
+                        .output()
+                        .is_ok_and(|o| o.status.success())
+                });
+                rounds.push(ok);
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            rounds
+        })
+    };
+    let out = run(
+        &env,
+        &[
+            "upgrade",
+            "trio",
+            "--etcd-version",
+            "v3.7.3",
+            "--timeout",
+            "5m",
+        ],
+    );
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let rounds = writer.join().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stderr(&out),
+        diagnose(&env, "trio")
+    );
+    // A leader election may turn one round away; losing quorum would turn many.
+    let longest_outage = rounds
+        .split(|ok| *ok)
+        .map(<[bool]>::len)
+        .max()
+        .unwrap_or_default();
+    assert!(
+        rounds.len() >= 10 && longest_outage <= 1,
+        "{} write rounds during the roll, at most {longest_outage} failing in a row: {rounds:?}",
+        rounds.len()
+    );
+    let status = etcdctl(
+        &env,
+        "kmc-trio-etcd-0",
+        &["endpoint", "status", "--cluster", "-w", "json"],
+    );
+    let versions: Vec<String> = serde_json::from_slice::<Vec<serde_json::Value>>(&status.stdout)
+        .unwrap_or_else(|_| panic!("{}", text(&status)))
+        .iter()
+        .map(|m| {
+            m["Status"]["version"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(versions, vec!["3.7.3"; 3], "{}", text(&status));
+    assert_eq!(
+        get(&env, "kmc-trio-etcd-2", "/k0smotron/before"),
+        "three from the start"
+    );
+}

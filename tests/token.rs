@@ -14,24 +14,6 @@ fn token(env: &Env, args: &[&str]) -> std::process::Output {
     env.cmd().arg("token").args(args).output().unwrap()
 }
 
-fn record(env: &Env, name: &str) -> Value {
-    env.ms
-        .objects("configmaps")
-        .into_iter()
-        .find(|c| c["metadata"]["name"] == format!("kmc-{name}").as_str())
-        .unwrap()
-}
-
-fn ca_of(env: &Env, name: &str) -> String {
-    let secret = env
-        .ms
-        .objects("secrets")
-        .into_iter()
-        .find(|s| s["metadata"]["name"] == format!("{name}-ca").as_str())
-        .unwrap();
-    secret["data"]["tls.crt"].as_str().unwrap().to_string()
-}
-
 fn listed(env: &Env, name: &str) -> Vec<Value> {
     let out = env
         .cmd()

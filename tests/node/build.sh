@@ -2,7 +2,7 @@
 # Builds the test harness's real node into OUT_DIR (the Rust harness passes
 # target/node/<versions>/): containerd with its runc shim and ctr, runc, the CNI plugins, CoreDNS,
 # kubelet and kube-proxy (from ../cluster, the control plane's Kubernetes release), and the
-# test images as OCI archives in OUT_DIR/images/ (see images/README.md for what each holds).
+# test images as OCI archives in OUT_DIR/images/ (docs/mothership.md says what each holds).
 # Static, as upstream builds them; runc needs cgo (its nsenter is C) and libseccomp.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -38,10 +38,16 @@ CGO_ENABLED=0 go install "${flags[@]}" "github.com/coredns/coredns@$COREDNS_VERS
 # programs of images/, and static busybox and bash from Debian.
 parts="$out/parts"
 mkdir -p "$parts"
-(cd "$here/../cluster/etcd" &&
-  CGO_ENABLED=0 go build "${flags[@]}" -o "$parts/etcd" go.etcd.io/etcd/server/v3 &&
-  CGO_ENABLED=0 go build "${flags[@]}" -o "$parts/etcdctl" go.etcd.io/etcd/etcdctl/v3 &&
-  CGO_ENABLED=0 go build "${flags[@]}" -o "$parts/etcdutl" go.etcd.io/etcd/etcdutl/v3)
+# Two etcd versions: the default image's, and the one `upgrade --etcd-version` goes to.
+etcd_programs() {
+  mkdir -p "$2"
+  (cd "$1" &&
+    CGO_ENABLED=0 go build "${flags[@]}" -o "$2/etcd" go.etcd.io/etcd/server/v3 &&
+    CGO_ENABLED=0 go build "${flags[@]}" -o "$2/etcdctl" go.etcd.io/etcd/etcdctl/v3 &&
+    CGO_ENABLED=0 go build "${flags[@]}" -o "$2/etcdutl" go.etcd.io/etcd/etcdutl/v3)
+}
+etcd_programs "$here/../cluster/etcd" "$parts/etcd-default"
+etcd_programs "$here/etcd-upgrade" "$parts/etcd-upgrade"
 (cd "$here/images" && CGO_ENABLED=0 go build "${flags[@]}" -o "$parts/" ./cmd/...)
 debs="$(mktemp -d)"
 trap 'rm -rf "$debs"' EXIT

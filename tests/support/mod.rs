@@ -187,3 +187,23 @@ pub fn hint(env: &Env, args: &str) -> String {
         env.ns()
     )
 }
+
+/// The record (ConfigMap `kmc-NAME`) of control plane `name`.
+pub fn record(env: &Env, name: &str) -> serde_json::Value {
+    env.ms
+        .objects("configmaps")
+        .into_iter()
+        .find(|c| c["metadata"]["name"] == format!("kmc-{name}").as_str())
+        .unwrap_or_else(|| panic!("no record of {name}"))
+}
+
+/// The CA certificate of control plane `name`, base64 as its `NAME-ca` Secret holds it.
+pub fn ca_of(env: &Env, name: &str) -> String {
+    let secret = env
+        .ms
+        .objects("secrets")
+        .into_iter()
+        .find(|s| s["metadata"]["name"] == format!("{name}-ca").as_str())
+        .unwrap_or_else(|| panic!("no Secret {name}-ca"));
+    secret["data"]["tls.crt"].as_str().unwrap().to_string()
+}

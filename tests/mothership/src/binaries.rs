@@ -226,6 +226,7 @@ pub fn ensure_node() -> anyhow::Result<NodeBinaries> {
             "../cluster/go.sum",
             "../cluster/kube-ldflags.sh",
             "../cluster/etcd/go.sum",
+            "etcd-upgrade/go.sum",
         ],
         cache: "node",
         out: "out",

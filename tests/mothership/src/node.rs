@@ -318,7 +318,15 @@ impl RealNode {
             kc = kubeconfig.display()
         );
         std::fs::write(d.join("Corefile"), corefile)?;
-        let images = bins.images();
+        let imports: String = image_archives(bins, d)?
+            .iter()
+            .map(|tar| {
+                format!(
+                    "ctr -n k8s.io images import {} > /dev/null\n",
+                    tar.display()
+                )
+            })
+            .collect();
         let script = format!(
             r#"set -eu
 # In the node's own mount and PID namespace (unshare): fixed paths become the node's own.
@@ -329,17 +337,13 @@ mkdir -p /var/run /run/containerd
 export PATH="{bin}:$PATH"
 containerd --config {d}/containerd.toml > {d}/logs/containerd.log 2>&1 &
 for i in $(seq 100); do [ -S /run/containerd/containerd.sock ] && break; sleep 0.1; done
-for image in {images}/*.tar; do
-  ctr -n k8s.io images import "$image" > /dev/null
-done
-echo "images imported"
+{imports}echo "images imported"
 coredns -conf {d}/Corefile > {d}/logs/coredns.log 2>&1 &
 exec kubelet --config {d}/kubelet.yaml --kubeconfig {kc} --hostname-override {name} \
   --node-labels {label}=true --v=1 > {d}/logs/kubelet.log 2>&1
 "#,
             bin = bins.dir.join("bin").display(),
             d = d.display(),
-            images = images.display(),
             kc = kubeconfig.display(),
             name = self.name,
             label = REAL_NODE_LABEL,
@@ -372,4 +376,67 @@ pub fn image_name(key: &str) -> anyhow::Result<String> {
         .find(|(k, _)| k.trim() == key)
         .map(|(_, v)| v.trim().to_string())
         .with_context(|| format!("{key} is missing from {}", path.display()))
+}
+
+/// `K0SMOTRON_TEST_K0S`: a real k0s binary (built by hand; on no registry) for the k0s test
+/// image, for the opt-in real-k0s suite.
+pub const REAL_K0S_ENV: &str = "K0SMOTRON_TEST_K0S";
+/// `K0SMOTRON_TEST_K0S_BIN_DIR`: more programs real k0s runs (konnectivity-server, kine).
+pub const REAL_K0S_BIN_DIR_ENV: &str = "K0SMOTRON_TEST_K0S_BIN_DIR";
+
+/// The real k0s binary the k0s test image carries, if one is named.
+pub fn real_k0s() -> Option<PathBuf> {
+    std::env::var_os(REAL_K0S_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+/// The image archives a node imports: the built ones, with the k0s image made anew in
+/// `dir` around a real k0s when [`REAL_K0S_ENV`] names one (with the control plane's
+/// kube-apiserver, controller manager and scheduler, and what [`REAL_K0S_BIN_DIR_ENV`]
+/// holds, beside it on PATH).
+fn image_archives(bins: &NodeBinaries, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut tars: Vec<PathBuf> = std::fs::read_dir(bins.images())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "tar"))
+        .collect();
+    tars.sort();
+    let Some(k0s) = real_k0s() else {
+        return Ok(tars);
+    };
+    let programs = dir.join("k0s-programs");
+    let out = dir.join("k0s-image");
+    std::fs::create_dir_all(&programs)?;
+    std::fs::create_dir_all(&out)?;
+    let control_plane = binaries::ensure()?;
+    let mut wanted = vec![
+        (k0s.clone(), "k0s".to_string()),
+        (control_plane.kube_apiserver(), "kube-apiserver".into()),
+        (
+            control_plane.kube_controller_manager(),
+            "kube-controller-manager".into(),
+        ),
+        (control_plane.kube_scheduler(), "kube-scheduler".into()),
+    ];
+    if let Some(extra) = std::env::var_os(REAL_K0S_BIN_DIR_ENV).filter(|v| !v.is_empty()) {
+        for e in std::fs::read_dir(&extra)
+            .with_context(|| format!("{REAL_K0S_BIN_DIR_ENV}={}", Path::new(&extra).display()))?
+        {
+            let e = e?;
+            wanted.push((e.path(), e.file_name().to_string_lossy().into_owned()));
+        }
+    }
+    for (from, name) in &wanted {
+        std::fs::copy(from, programs.join(name))
+            .with_context(|| format!("copying {} into the k0s test image", from.display()))?;
+    }
+    run(Command::new("bash")
+        .arg(binaries::node_dir().join("images/assemble.sh"))
+        .arg(bins.dir.join("parts"))
+        .arg(&out)
+        .env("K0S_PROGRAMS", &programs))?;
+    let k0s_tar = format!("{}.tar", image_name("K0S_IMAGE")?.replace(['/', ':'], "_"));
+    tars.retain(|t| !t.ends_with(&k0s_tar));
+    tars.push(out.join(k0s_tar));
+    Ok(tars)
 }

@@ -2,7 +2,7 @@
 # Makes the test images as OCI archives that `ctr images import` takes, one uncompressed
 # layer each, under the exact names k0smotron writes: PARTS holds the programs, OUT gets
 # <name>.tar. What each image holds mirrors the real one as far as our pods use it (see
-# README.md in this directory).
+# docs/mothership.md).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 parts="${1:?usage: assemble.sh PARTS OUT}"
@@ -57,27 +57,53 @@ image() {
 
 path_env='"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]'
 
+# k0s: Alpine (busybox sh, no bash) with musl-utils' getent, the system users the real image
+# adds for k0s's components, and KUBECONFIG at k0s's admin kubeconfig as the real image sets
+# it; runs as root; the entrypoint runs the pod's arguments. /usr/local/bin holds k0s: the
+# stand-in, or with K0S_PROGRAMS (a directory: a real k0s and the programs it runs, for the
+# opt-in real-k0s suite) those programs, and then only this image is made.
+k0s_image() {
+  local root="$work/k0s"
+  userland "$root"
+  cp "$parts/getent" "$root/usr/bin/getent"
+  echo 'nogroup:x:65533:' >> "$root/etc/group"
+  local uid=100 user
+  for user in etcd kube-apiserver kube-scheduler konnectivity-server; do
+    echo "$user:x:$uid:65533::/var/lib/k0s:/sbin/nologin" >> "$root/etc/passwd"
+    uid=$((uid + 1))
+  done
+  if [ -n "${K0S_PROGRAMS:-}" ]; then
+    cp "$K0S_PROGRAMS"/* "$root/usr/local/bin/"
+    chmod 0755 "$root"/usr/local/bin/*
+  else
+    install -m 0755 "$here/k0s-stand-in.sh" "$root/usr/local/bin/k0s"
+  fi
+  install -m 0755 "$here/entrypoint.sh" "$root/entrypoint.sh"
+  image "$K0S_IMAGE" "$root" "{\"Env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\",\"KUBECONFIG=/var/lib/k0s/pki/admin.conf\"],\"Entrypoint\":[\"/entrypoint.sh\"],\"Cmd\":[\"k0s\",\"controller\",\"--enable-worker\"]}"
+}
+if [ -n "${K0S_PROGRAMS:-}" ]; then
+  k0s_image
+  exit 0
+fi
+
 # The sandbox image: pause alone.
 mkdir -p "$work/pause"
 cp "$parts/pause" "$work/pause/pause"
 image "$PAUSE_IMAGE" "$work/pause" '{"Entrypoint":["/pause"],"User":"65535:65535"}'
 
-# etcd: Alpine with bash; etcd, etcdctl and etcdutl in /usr/local/bin; user 1001.
-root="$work/etcd"
-userland "$root"
-cp "$parts/bash" "$root/bin/bash"
-cp "$parts/etcd" "$parts/etcdctl" "$parts/etcdutl" "$root/usr/local/bin/"
-echo 'etcd:x:1001:1001:etcd:/home/etcd:/bin/sh' >> "$root/etc/passwd"
-echo 'etcd:x:1001:' >> "$root/etc/group"
-mkdir -p "$root/home/etcd" && chown 1001:1001 "$root/home/etcd"
-image "$ETCD_IMAGE" "$root" "{$path_env,\"User\":\"1001\",\"Cmd\":[\"/usr/local/bin/etcd\"]}"
-
-# k0s: Alpine (busybox sh, no bash) with musl-utils' getent; k0s (the stand-in) in
-# /usr/local/bin; runs as root; entrypoint runs the pod's arguments.
-root="$work/k0s"
-userland "$root"
-cp "$parts/getent" "$root/usr/bin/getent"
-install -m 0755 "$here/k0s-stand-in.sh" "$root/usr/local/bin/k0s"
-install -m 0755 "$here/entrypoint.sh" "$root/entrypoint.sh"
-image "$K0S_IMAGE" "$root" "{$path_env,\"Entrypoint\":[\"/entrypoint.sh\"],\"Cmd\":[\"k0s\",\"--help\"]}"
+# etcd NAME PROGRAMS: Alpine with bash; etcd, etcdctl and etcdutl (from PROGRAMS) in
+# /usr/local/bin; user 1001.
+etcd_image() {
+  local root="$work/etcd-${2##*/}"
+  userland "$root"
+  cp "$parts/bash" "$root/bin/bash"
+  cp "$2/etcd" "$2/etcdctl" "$2/etcdutl" "$root/usr/local/bin/"
+  echo 'etcd:x:1001:1001:etcd:/home/etcd:/bin/sh' >> "$root/etc/passwd"
+  echo 'etcd:x:1001:' >> "$root/etc/group"
+  mkdir -p "$root/home/etcd" && chown 1001:1001 "$root/home/etcd"
+  image "$1" "$root" "{$path_env,\"User\":\"1001\",\"Cmd\":[\"/usr/local/bin/etcd\"]}"
+}
+etcd_image "$ETCD_IMAGE" "$parts/etcd-default"
+etcd_image "$ETCD_UPGRADE_IMAGE" "$parts/etcd-upgrade"
+k0s_image
 echo "images: $(ls "$out" | tr '\n' ' ')"

@@ -1,0 +1,151 @@
+//! Opt-in: real k0s in the controller pods, on the real node (`K0SMOTRON_TEST_K0S` names a
+//! k0s binary a developer built by hand: it is on no registry; `K0SMOTRON_TEST_K0S_BIN_DIR`
+//! adds konnectivity-server and kine). Ignored without it; run with
+//! `cargo test --test real_k0s -- --ignored` (docs/mothership.md).
+
+mod support;
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use support::*;
+
+/// One real control plane at a time: each runs kube-apiserver, and the timings are reported.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn real_k0s_env() -> Env {
+    assert!(
+        mothership::node::real_k0s().is_some(),
+        "the real-k0s suite needs {}=/path/to/k0s (see docs/mothership.md)",
+        mothership::node::REAL_K0S_ENV
+    );
+    Env::with(|c| c.real_pods = true)
+}
+
+fn kubectl(env: &Env, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(&env.kubeconfig)
+        .args(args)
+        .output()
+        .expect("kubectl on PATH")
+}
+
+fn jsonpath(env: &Env, pod: &str, path: &str) -> String {
+    let out = kubectl(env, &["get", "pod", pod, "-o", &format!("jsonpath={path}")]);
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Create control plane `name` with `extra` flags, then prove it serves: the admin
+/// kubeconfig `kubeconfig NAME` prints lists the child's namespaces with kubectl (reaching
+/// the controller pod's address, as nothing here routes a Service's), and `token worker`
+/// returns a token real k0s made, for the recorded endpoint and the control plane's CA.
+fn serves(name: &str, extra: &[&str]) {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let env = real_k0s_env();
+    let start = Instant::now();
+    let mut args = vec![
+        "create",
+        name,
+        "--key-algorithm",
+        "ecdsa-p256",
+        "--timeout",
+        "10m",
+    ];
+    args.extend_from_slice(extra);
+    let out = run(&env, &args);
+    let created = start.elapsed();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let out = run(&env, &["kubeconfig", name]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let kubeconfig = env.dir.path().join(format!("{name}.kubeconfig"));
+    std::fs::write(&kubeconfig, &out.stdout).unwrap();
+    let server = stdout(&out)
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("server: ").map(str::to_string))
+        .expect("a server in the kubeconfig");
+    let host = server
+        .trim_start_matches("https://")
+        .rsplit_once(':')
+        .map(|(h, _)| h.to_string())
+        .unwrap_or_default();
+    let pod = format!("kmc-{name}-0");
+    let ip = jsonpath(&env, &pod, "{.status.podIP}");
+    let port = jsonpath(
+        &env,
+        &pod,
+        "{.spec.containers[0].ports[?(@.name==\"api\")].containerPort}",
+    );
+    let mut listed = String::new();
+    poll(
+        120,
+        Duration::from_secs(1),
+        "the child's API to list its namespaces",
+        || {
+            let out = std::process::Command::new("kubectl")
+                .arg("--kubeconfig")
+                .arg(&kubeconfig)
+                .args(["--server", &format!("https://{ip}:{port}")])
+                .args(["--tls-server-name", &host])
+                .args(["get", "namespaces", "-o", "name"])
+                .output()
+                .unwrap();
+            listed = String::from_utf8_lossy(&out.stdout).into_owned();
+            listed.contains("namespace/kube-system")
+        },
+    );
+    let serving = start.elapsed();
+
+    let out = run(&env, &["token", "worker", name]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let token = mothership::k0s::decode_join_token(&stdout(&out)).unwrap();
+    let endpoint = record(&env, name)["data"]["endpoint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(token.contains(&format!("server: {endpoint}\n")), "{token}");
+    assert!(
+        token.contains(&format!(
+            "certificate-authority-data: {}\n",
+            ca_of(&env, name)
+        )),
+        "{token}"
+    );
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    eprintln!(
+        "real k0s, {name} ({}): create returned after {:.1} s, the API listed namespaces after {:.1} s; load {}",
+        if extra.is_empty() {
+            "etcd".to_string()
+        } else {
+            extra.join(" ")
+        },
+        created.as_secs_f64(),
+        serving.as_secs_f64(),
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+}
+
+#[test]
+#[ignore = "needs K0SMOTRON_TEST_K0S (a k0s built by hand)"]
+fn etcd_serves_its_api() {
+    serves("k0s-etcd", &[]);
+}
+
+#[test]
+#[ignore = "needs K0SMOTRON_TEST_K0S (a k0s built by hand) and kine in K0SMOTRON_TEST_K0S_BIN_DIR"]
+fn kine_on_an_empty_dir_serves_its_api() {
+    serves("k0s-kine", &["--storage", "kine"]);
+}
+
+#[test]
+#[ignore = "needs K0SMOTRON_TEST_K0S (a k0s built by hand) and kine in K0SMOTRON_TEST_K0S_BIN_DIR"]
+fn kine_on_a_claim_serves_its_api() {
+    serves(
+        "k0s-kine-pvc",
+        &["--storage", "kine", "--persistence", "pvc"],
+    );
+}
