@@ -252,6 +252,20 @@ fn load_balancer_address_is_awaited() {
     assert!(host.starts_with("198.51.100."), "{host}");
     assert_eq!(cfg["spec"]["api"]["port"].as_u64(), Some(30443));
     assert!(stderr(&out).contains(&format!("serves at https://{host}:30443")));
+    // The address costs one watch of the Service, however long it takes: no polling.
+    let log = env.ms.requests();
+    assert_eq!(log.count("watch", "services"), 1, "{:?}", log.by_path());
+    let gets = log
+        .requests
+        .iter()
+        .filter(|r| r.verb == "get" && r.path.ends_with("/services/kmc-lb-lb"))
+        .count();
+    assert_eq!(
+        gets,
+        1,
+        "only the check that the name is free: {:?}",
+        log.by_path()
+    );
 }
 
 #[test]

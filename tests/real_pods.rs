@@ -542,3 +542,123 @@ fn three_members_from_create_are_ready_only_while_they_serve_and_roll_to_a_new_e
         "three from the start"
     );
 }
+
+/// Set (or with `None` remove) annotation `key` of the test's namespace: how the k0s
+/// stand-in's API behaves there.
+fn annotate_namespace(env: &Env, key: &str, value: Option<&str>) {
+    let arg = match value {
+        Some(v) => format!("{key}={v}"),
+        None => format!("{key}-"),
+    };
+    let out = kubectl(
+        env,
+        &["annotate", "namespace", env.ns(), &arg, "--overwrite"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+/// How long the container `container` of `pod` has been running.
+fn running_for(env: &Env, pod: &str, container: &str) -> Duration {
+    let out = kubectl(
+        env,
+        &[
+            "get",
+            "pod",
+            pod,
+            "-o",
+            &format!(
+                "jsonpath={{.status.containerStatuses[?(@.name==\"{container}\")].state.running.startedAt}}"
+            ),
+        ],
+    );
+    let started = time::OffsetDateTime::parse(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap_or_else(|e| panic!("{e}: {}", text(&out)));
+    let ran = time::OffsetDateTime::now_utc() - started;
+    Duration::from_secs_f64(ran.as_seconds_f64().max(0.0))
+}
+
+fn readyz(env: &Env, pod: &str) -> (bool, String) {
+    sh(
+        env,
+        pod,
+        "controller",
+        "k0s kubectl --kubeconfig /var/lib/k0s/pki/admin.conf get --raw=/readyz",
+    )
+}
+
+#[test]
+fn create_and_wait_return_only_once_the_api_answers_and_a_silent_api_is_not_ready() {
+    let env = real_env();
+    // The stand-in's kube-apiserver answers 25 s after its container starts (real k0s: 8–21 s).
+    let delay = Duration::from_secs(25);
+    annotate_namespace(&env, mothership::k0s::API_READY_AFTER, Some("25s"));
+    let out = run(
+        &env,
+        &[
+            "create",
+            "slow",
+            "--storage",
+            "kine",
+            "--service-type",
+            "ClusterIP",
+            "--key-algorithm",
+            "ecdsa-p256",
+            "--timeout",
+            "5m",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stderr(&out),
+        diagnose(&env, "slow")
+    );
+    assert!(running_for(&env, "kmc-slow-0", "controller") >= delay);
+    let (ok, said) = readyz(&env, "kmc-slow-0");
+    assert!(ok && said.trim() == "ok", "{said}");
+    // The endpoint is a Service name: create says it went by the probes, and why.
+    assert!(
+        stderr(&out)
+            .contains("ready by the controllers' /readyz probes (not asked from here: kmc-slow.")
+            && stderr(&out).contains("is a name inside the mothership's cluster)"),
+        "{}",
+        stderr(&out)
+    );
+
+    // `wait` on a controller that starts again waits for its API as well.
+    let out = kubectl(&env, &["delete", "pod", "kmc-slow-0"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = run(&env, &["wait", "slow", "--timeout", "5m"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(running_for(&env, "kmc-slow-0", "controller") >= delay);
+
+    // An API that stops answering takes the controller out of Ready (and so out of its
+    // Service), while k0s keeps running and is not restarted.
+    annotate_namespace(&env, mothership::k0s::API_DOWN, Some("true"));
+    wait_for(60, "the controller to turn not Ready", || {
+        !ready(&env, "kmc-slow-0")
+    });
+    let (ok, said) = sh(&env, "kmc-slow-0", "controller", "k0s status");
+    assert!(ok, "k0s keeps running: {said}");
+    let restarts = kubectl(
+        &env,
+        &[
+            "get",
+            "pod",
+            "kmc-slow-0",
+            "-o",
+            "jsonpath={.status.containerStatuses[0].restartCount}",
+        ],
+    );
+    assert_eq!(String::from_utf8_lossy(&restarts.stdout).trim(), "0");
+    let out = run(&env, &["status", "slow"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    annotate_namespace(&env, mothership::k0s::API_DOWN, None);
+    wait_for(60, "the controller to be Ready again", || {
+        ready(&env, "kmc-slow-0")
+    });
+}

@@ -318,7 +318,7 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
             crate::ui::count(resolved.replicas, "controller replica")
         ));
         let waited = tokio::select! {
-            waited = wait::until_ready(&conn, &resolved.name, resolved.replicas, args.timeout, &step) => waited,
+            waited = wait::until_ready(&conn, &resolved.name, resolved.replicas, &endpoint, args.timeout, &step) => waited,
             () = interrupt::pressed() => Err(Failure::Interrupted(format!(
                 "interrupted (Ctrl-C) while waiting: control plane {n} is written and keeps starting; `{}` waits again, `{}` removes it",
                 crate::ui::hint::command(&format!("wait {}", resolved.name)),
@@ -326,13 +326,7 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
                 n = resolved.name
             ))),
         };
-        match waited {
-            Ok(()) => step.done("ready"),
-            Err(e) => {
-                step.failed("");
-                return Err(e);
-            }
-        }
+        wait::finish(step, waited)?;
     }
     ui.note(&format!(
         "Control plane {} {} at {endpoint}",

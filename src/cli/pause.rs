@@ -116,13 +116,9 @@ pub async fn resume(args: ResumeArgs, global: &Global, ui: &Ui) -> Result<(), Fa
         return Ok(());
     }
     let step = ui.step(&format!("Resuming {name}"));
-    match wait::until_ready(&conn, name, controllers, args.timeout, &step).await {
-        Ok(()) => step.done("ready"),
-        Err(e) => {
-            step.failed("");
-            return Err(e);
-        }
-    }
+    let waited =
+        wait::until_ready(&conn, name, controllers, &rec.endpoint, args.timeout, &step).await;
+    wait::finish(step, waited)?;
     ui.note(&format!("Control plane {name} serves at {}", rec.endpoint));
     Ok(())
 }

@@ -93,12 +93,6 @@ pub async fn run(args: ScaleArgs, global: &Global, ui: &Ui) -> Result<(), Failur
         "Waiting for {} of {name}",
         crate::ui::count(replicas, "controller replica")
     ));
-    match wait::until_ready(&conn, name, replicas, args.timeout, &step).await {
-        Ok(()) => step.done("ready"),
-        Err(e) => {
-            step.failed("");
-            return Err(e);
-        }
-    }
-    Ok(())
+    let waited = wait::until_ready(&conn, name, replicas, &rec.endpoint, args.timeout, &step).await;
+    wait::finish(step, waited).map(drop)
 }

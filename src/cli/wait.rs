@@ -44,13 +44,16 @@ pub async fn run(args: WaitArgs, global: &Global, ui: &Ui) -> Result<(), Failure
                 "Waiting for {} of {name}",
                 crate::ui::count(rec.replicas, "controller replica")
             ));
-            match wait::until_ready(&conn, name, rec.replicas, args.timeout, &step).await {
-                Ok(()) => step.done("ready"),
-                Err(e) => {
-                    step.failed("");
-                    return Err(e);
-                }
-            }
+            let waited = wait::until_ready(
+                &conn,
+                name,
+                rec.replicas,
+                &rec.endpoint,
+                args.timeout,
+                &step,
+            )
+            .await;
+            wait::finish(step, waited)?;
             ui.note(&format!("Control plane {name} serves at {}", rec.endpoint));
         }
         Condition::Deleted => {

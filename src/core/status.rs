@@ -16,13 +16,19 @@ pub const CLAIM_GRACE_SECONDS: i64 = 60;
 /// Whether the cause of a Warning event lasts. The scheduler says a pod "has unbound
 /// immediate PersistentVolumeClaims" for the moment between a claim's creation and its
 /// binding, which is normal: that counts only while one of `claims` is unbound and either
-/// has no StorageClass or is older than [`CLAIM_GRACE_SECONDS`]. Every other warning counts.
+/// has no StorageClass or is older than [`CLAIM_GRACE_SECONDS`]. A failed startup probe is
+/// how a controller starts. Every other warning counts.
 pub fn lasting(
     reason: &str,
     message: &str,
     claims: &[PersistentVolumeClaim],
     now: OffsetDateTime,
 ) -> bool {
+    // The controller's startup probe fails by design until its API answers; past its
+    // budget kubelet restarts the container, and that is news of its own.
+    if reason == "Unhealthy" && message.starts_with("Startup probe failed") {
+        return false;
+    }
     if reason != "FailedScheduling" || !message.contains("unbound immediate PersistentVolumeClaims")
     {
         return true;

@@ -2,6 +2,7 @@
 //! requests commands make (concurrently where they are independent).
 
 pub mod certs;
+pub mod child_api;
 pub mod delete;
 pub mod error;
 pub mod exec;

@@ -9,6 +9,7 @@ use k8s_openapi::api::core::v1::{Event, PersistentVolumeClaim, Pod};
 use kube::api::{Api, ListParams};
 
 use super::Connection;
+use super::child_api::{self, Answer};
 use crate::core::naming::{self, Names};
 use crate::error::Failure;
 use crate::ui::Step;
@@ -34,19 +35,53 @@ pub fn hint(reason: &str) -> &'static str {
             "a volume cannot be mounted: check that the referenced Secrets and ConfigMaps exist"
         }
         "Unhealthy" => {
-            "`k0s status` does not answer yet; normal for the first minute, otherwise see the container log"
+            "a probe fails: the controller's API does not answer /readyz (or etcd is not healthy); see the container log"
         }
         _ => "see `kubectl describe` of the object",
     }
 }
 
+/// How a wait knew the control plane serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Served {
+    /// Its API answered `/readyz` through the endpoint.
+    Api(String),
+    /// Its controllers are Ready by their own `/readyz` probe; the endpoint could not be
+    /// asked from here (why).
+    Pods(String),
+}
+
+impl std::fmt::Display for Served {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Served::Api(endpoint) => write!(f, "its API answers at {endpoint}"),
+            Served::Pods(why) => write!(
+                f,
+                "ready by the controllers' /readyz probes (not asked from here: {why})"
+            ),
+        }
+    }
+}
+
+/// Close `step` with how the wait ended.
+pub fn finish(step: Step, waited: Result<Served, Failure>) -> Result<Served, Failure> {
+    match &waited {
+        Ok(served) => step.done(&served.to_string()),
+        Err(_) => step.failed(""),
+    }
+    waited
+}
+
+/// Wait until `replicas` controllers of `name` are Ready and, where it can be reached from
+/// here, its API answers `/readyz` at `endpoint`.
 pub async fn until_ready(
     conn: &Connection,
     name: &str,
     replicas: i32,
+    endpoint: &str,
     timeout: Duration,
     step: &Step,
-) -> Result<(), Failure> {
+) -> Result<Served, Failure> {
     let ns = conn.namespace.as_str();
     let names = Names::new(name);
     let sts_api: Api<StatefulSet> = Api::namespaced(conn.client.clone(), ns);
@@ -103,9 +138,15 @@ pub async fn until_ready(
                 ));
             }
         }
-        let phases = controller_pod_states(&pods);
+        let mut phases = controller_pod_states(&pods);
         if ready >= replicas {
-            return Ok(());
+            match child_api::readyz(conn, name, endpoint).await? {
+                Answer::Ready => return Ok(Served::Api(endpoint.to_string())),
+                Answer::Unreachable(why) => return Ok(Served::Pods(first_clause(&why))),
+                Answer::NotReady(said) => {
+                    phases.push(format!("{endpoint}/readyz: {}", first_clause(&said)))
+                }
+            }
         }
         // A container that has exited three times will not start by waiting longer.
         if let Some(c) = pods
@@ -145,6 +186,16 @@ pub async fn until_ready(
         ));
         tokio::time::sleep(POLL).await;
     }
+}
+
+/// The first line of an error, without the causes kube and hyper chain after it.
+fn first_clause(text: &str) -> String {
+    text.lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(160)
+        .collect()
 }
 
 /// `NAME STATE` of each control-plane pod among `pods`.

@@ -14,8 +14,16 @@ use crate::core::spec::{KineSource, Persistence, Resolved, SQLITE, Storage};
 
 pub const KINE_PLACEHOLDER: &str = "__K0SMOTRON_KINE_DATASOURCE_URL_PLACEHOLDER__";
 const SCRIPT_KEY: &str = "k0smotron-entrypoint.sh";
-/// How long an exec probe of the controller may take.
+/// How long an exec probe of the controller may take: `k0s status` took up to about a
+/// second on a loaded two-core node, so kubelet's default of 1 s would fail healthy ones.
 pub const PROBE_TIMEOUT_SECONDS: i32 = 5;
+/// How long a controller may take to serve its API before kubelet starts it again: real
+/// k0s served in 8–21 s on a loaded two-core machine; this covers a cold start on a small
+/// node with a slow etcd many times over.
+pub const STARTUP_BUDGET_SECONDS: i32 = 300;
+const STARTUP_PERIOD_SECONDS: i32 = 2;
+/// The admin kubeconfig k0s writes into its data directory.
+const ADMIN_KUBECONFIG: &str = "/var/lib/k0s/pki/admin.conf";
 
 fn storage(r: &Resolved) -> Value {
     let names = Names::new(&r.name);
@@ -261,9 +269,13 @@ pub fn statefulset(r: &Resolved, x: &Exposure, owner: Option<&OwnerReference>) -
     if let Storage::Kine(KineSource::Secret(secret)) = &r.storage {
         env_from.push(json!({"secretRef": {"name": secret}}));
     }
-    // `k0s status` took up to about a second on a loaded two-core node: the default
-    // 1 s timeout would fail probes on a healthy controller.
-    let probe = |delay: i32, failures: i32| json!({"exec": {"command": ["k0s", "status"]}, "initialDelaySeconds": delay, "periodSeconds": 10, "timeoutSeconds": PROBE_TIMEOUT_SECONDS, "failureThreshold": failures});
+    // Ready exactly when kube-apiserver answers /readyz. Its anonymous access is off, so
+    // the probe asks through `k0s kubectl` with the admin kubeconfig k0s writes into its
+    // data directory. The startup probe asks often (a controller is usable the moment it
+    // answers) for up to STARTUP_BUDGET_SECONDS, a cold start on a small node; liveness
+    // only asks whether k0s runs, so a slow API never restarts it.
+    let api_ready = |period: i32, failures: i32| json!({"exec": {"command": ["k0s", "kubectl", "--kubeconfig", ADMIN_KUBECONFIG, "get", "--raw=/readyz"]}, "periodSeconds": period, "timeoutSeconds": PROBE_TIMEOUT_SECONDS, "failureThreshold": failures});
+    let k0s_runs = json!({"exec": {"command": ["k0s", "status"]}, "periodSeconds": 10, "timeoutSeconds": PROBE_TIMEOUT_SECONDS, "failureThreshold": 6});
     let mut controller = json!({
         "name": "controller",
         "env": pod_name_env(r),
@@ -276,8 +288,9 @@ pub fn statefulset(r: &Resolved, x: &Exposure, owner: Option<&OwnerReference>) -
             {"name": "konnectivity", "containerPort": x.konnectivity_port, "protocol": "TCP"},
         ],
         "envFrom": env_from,
-        "readinessProbe": probe(60, 15),
-        "livenessProbe": probe(90, 10),
+        "startupProbe": api_ready(STARTUP_PERIOD_SECONDS, STARTUP_BUDGET_SECONDS / STARTUP_PERIOD_SECONDS),
+        "readinessProbe": api_ready(10, 2),
+        "livenessProbe": k0s_runs,
         "volumeMounts": mounts,
     });
     if let Some(res) = &r.resources {

@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 use k8s_openapi::api::core::v1::Service;
 
 use super::typed;
-use crate::core::naming::Names;
 use crate::core::plan::{self, Exposure};
 use crate::core::spec::{Resolved, ServiceType};
 use crate::error::Failure;
@@ -65,43 +64,90 @@ pub fn exposure_from(
     })
 }
 
+fn has_address(svc: &Service) -> bool {
+    svc.status
+        .as_ref()
+        .and_then(|s| s.load_balancer.as_ref())
+        .and_then(|l| l.ingress.as_ref())
+        .and_then(|i| i.first())
+        .is_some_and(|x| x.ip.is_some() || x.hostname.is_some())
+}
+
+/// Watch `written` (the Service as the create returned it) until a load-balancer address
+/// appears: one request however long the cloud takes, from the resourceVersion already
+/// known. A watch the server ends (or expires) is taken up again.
 pub async fn wait_for_load_balancer(
     conn: &Connection,
-    r: &Resolved,
+    written: Service,
     step: &crate::ui::Step,
     timeout: Duration,
 ) -> Result<Service, Failure> {
-    let name = Names::new(&r.name).service("LoadBalancer");
-    let api = typed::<Service>(conn, &r.namespace);
+    use futures::StreamExt;
+    use kube::api::{WatchEvent, WatchParams};
+    if has_address(&written) {
+        return Ok(written);
+    }
+    let name = written.metadata.name.clone().unwrap_or_default();
+    let ns = written.metadata.namespace.clone().unwrap_or_default();
+    let api = typed::<Service>(conn, &ns);
+    let failure = |e: kube::Error| Failure::Failed(conn.translate(e).to_string());
     let start = Instant::now();
+    let mut version = written
+        .metadata
+        .resource_version
+        .clone()
+        .unwrap_or_default();
+    step.update("waiting for a load-balancer address");
     loop {
-        let svc = api
-            .get(&name)
-            .await
-            .map_err(|e| Failure::Failed(conn.translate(e).to_string()))?;
-        let has = svc
-            .status
-            .as_ref()
-            .and_then(|s| s.load_balancer.as_ref())
-            .and_then(|l| l.ingress.as_ref())
-            .is_some_and(|i| {
-                i.first()
-                    .is_some_and(|x| x.ip.is_some() || x.hostname.is_some())
-            });
-        if has {
-            return Ok(svc);
-        }
-        if start.elapsed() >= timeout {
+        let left = timeout.saturating_sub(start.elapsed());
+        if left.is_zero() {
             return Err(Failure::Failed(format!(
                 "Service/{name} got no load-balancer address within {}: is a load-balancer controller running in the mothership? Use --external-address, or --service-type NodePort",
                 crate::core::duration::format(timeout)
             )));
         }
-        step.update(&format!(
-            "waiting for a load-balancer address ({}s)",
-            start.elapsed().as_secs()
-        ));
-        crate::mothership::interrupt::checkpoint(WRITING)?;
-        tokio::time::sleep(Duration::from_millis(500).min(timeout)).await;
+        // Under the client's read timeout (60 s): a quiet watch is not a dead connection.
+        let secs = left.as_secs().clamp(1, 50) as u32;
+        let params = WatchParams::default()
+            .fields(&format!("metadata.name={name}"))
+            .timeout(secs);
+        let mut events = api.watch(&params, &version).await.map_err(failure)?.boxed();
+        let watched = async {
+            while let Some(event) = events.next().await {
+                match event.map_err(failure)? {
+                    WatchEvent::Added(svc) | WatchEvent::Modified(svc) => {
+                        if has_address(&svc) {
+                            return Ok(Some(svc));
+                        }
+                        version = svc.metadata.resource_version.clone().unwrap_or_default();
+                    }
+                    WatchEvent::Deleted(_) => {
+                        return Err(Failure::Failed(format!(
+                            "Service/{name} was deleted while waiting for its load-balancer address"
+                        )));
+                    }
+                    WatchEvent::Bookmark(b) => version = b.metadata.resource_version,
+                    // Expired (410): start again from what the Service is now.
+                    WatchEvent::Error(_) => {
+                        let now = api.get(&name).await.map_err(failure)?;
+                        if has_address(&now) {
+                            return Ok(Some(now));
+                        }
+                        version = now.metadata.resource_version.unwrap_or_default();
+                        return Ok(None);
+                    }
+                }
+            }
+            Ok(None)
+        };
+        let found = tokio::select! {
+            found = watched => found?,
+            () = crate::mothership::interrupt::pressed() => {
+                return Err(crate::mothership::interrupt::checkpoint(WRITING).unwrap_err());
+            }
+        };
+        if let Some(svc) = found {
+            return Ok(svc);
+        }
     }
 }

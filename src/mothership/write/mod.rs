@@ -256,7 +256,7 @@ async fn write_waves(
     }
     let r = run.resolved;
     let service = if r.service_type == ServiceType::LoadBalancer && r.external_address.is_none() {
-        wait_for_load_balancer(run.conn, r, &step, run.opts.lb_timeout).await?
+        wait_for_load_balancer(run.conn, service, &step, run.opts.lb_timeout).await?
     } else {
         service
     };

@@ -92,10 +92,18 @@ pub struct Cluster {
     procs: Vec<Proc>,
 }
 
-fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
+/// A free loopback port below the kernel's ephemeral range (32768 and up by default): a
+/// port the kernel handed out and took back can go to any outgoing connection (kubectl,
+/// kubelet, an exec stream) before the server that is to listen there starts.
+pub(crate) fn free_port() -> anyhow::Result<u16> {
+    use rand::RngExt;
+    for _ in 0..200 {
+        let port = rand::rng().random_range(20000..32768);
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return Ok(port);
+        }
+    }
+    anyhow::bail!("no free loopback port between 20000 and 32767")
 }
 
 fn random_token() -> String {

@@ -299,8 +299,15 @@ async fn exec_objects(admin: kube::Client) {
 async fn pod_view(admin: &kube::Client, ns: &str, name: &str) -> Result<PodView, kube::Error> {
     let pod = Api::<Pod>::namespaced(admin.clone(), ns).get(name).await?;
     let pod = serde_json::to_value(pod).expect("pod");
+    let namespace = Api::<Namespace>::all(admin.clone()).get(ns).await?;
     let mut view = PodView {
         pod: pod.clone(),
+        namespace_annotations: namespace
+            .metadata
+            .annotations
+            .unwrap_or_default()
+            .into_iter()
+            .collect(),
         ..Default::default()
     };
     let configmaps: Api<ConfigMap> = Api::namespaced(admin.clone(), ns);
@@ -387,6 +394,17 @@ async fn answer(
             ExecOutput::ok(told_output(&view).unwrap_or_default())
         }
         Ok(view) => {
+            // A real pod's stand-in does not know its container: the pod's first, as kubectl
+            // picks by default (the controller pod has one).
+            let container = match container.as_str() {
+                "" => view
+                    .pod
+                    .pointer("/spec/containers/0/name")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                c => c.to_string(),
+            };
             let mut tokens = tokens.lock().expect("tokens lock");
             k0s::run(&mut tokens, &view, &container, &args)
         }

@@ -22,7 +22,16 @@ pub struct PodView {
     pub pod: Value,
     pub configmaps: HashMap<String, Value>,
     pub secrets: HashMap<String, Value>,
+    /// The annotations of the pod's namespace: how a test sets the stand-in's API up.
+    pub namespace_annotations: HashMap<String, String>,
 }
+
+/// Namespace annotation: how long after its container starts the stand-in's kube-apiserver
+/// answers `/readyz` (a Go duration; at once without it). Real k0s took 8–21 s.
+pub const API_READY_AFTER: &str = "mothership.k0smotron.dev/k0s-api-ready-after";
+/// Namespace annotation: `"true"` and the stand-in's kube-apiserver stops answering, while
+/// k0s itself keeps running (`k0s status` answers).
+pub const API_DOWN: &str = "mothership.k0smotron.dev/k0s-api-down";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExecOutput {
@@ -108,6 +117,7 @@ fn k0s(tokens: &mut K0sTokens, view: &PodView, container: &str, args: &[String])
                 k0s_version(pod, container)
             ))
         }
+        ["kubectl", rest @ ..] => kubectl(view, container, rest),
         ["token", "create", rest @ ..] => token_create(tokens, view, container, rest),
         ["token", "list", rest @ ..] => token_list(tokens, pod, rest),
         ["token", "invalidate", ids @ ..] => token_invalidate(tokens, pod, ids),
@@ -116,6 +126,44 @@ fn k0s(tokens: &mut K0sTokens, view: &PodView, container: &str, args: &[String])
             format!("Error: unknown command \"{sub}\" for \"k0s\"\nRun 'k0s --help' for usage.\n"),
         ),
         [] => ExecOutput::ok("k0s - Zero Friction Kubernetes\n"),
+    }
+}
+
+/// `k0s kubectl [--kubeconfig FILE] get --raw=/readyz`, the controller's readiness: "ok"
+/// once the container has run for the namespace's [`API_READY_AFTER`], unless it says
+/// [`API_DOWN`]; before that, what kubectl says when kube-apiserver does not listen yet.
+fn kubectl(view: &PodView, container: &str, args: &[&str]) -> ExecOutput {
+    if !(args.contains(&"get") && args.contains(&"--raw=/readyz")) {
+        return ExecOutput::fail(
+            1,
+            format!(
+                "k0s stand-in: `k0s kubectl {}` is not answered here (only get --raw=/readyz)\n",
+                args.join(" ")
+            ),
+        );
+    }
+    let annotation = |key: &str| view.namespace_annotations.get(key).map(String::as_str);
+    let delay = annotation(API_READY_AFTER)
+        .and_then(|d| parse_go_duration(d).ok())
+        .unwrap_or_default();
+    let started = view
+        .pod
+        .pointer("/status/containerStatuses")
+        .and_then(Value::as_array)
+        .and_then(|cs| cs.iter().find(|c| c["name"] == container))
+        .and_then(|c| c["state"]["running"]["startedAt"].as_str())
+        .and_then(|t| {
+            time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+        });
+    let serving = started.is_some_and(|t| time::OffsetDateTime::now_utc() - t >= delay)
+        && annotation(API_DOWN) != Some("true");
+    if serving {
+        ExecOutput::ok("ok")
+    } else {
+        ExecOutput::fail(
+            1,
+            "The connection to the server localhost:6443 was refused - did you specify the right host or port?\n",
+        )
     }
 }
 

@@ -214,9 +214,7 @@ impl RealNode {
         tainted: bool,
     ) -> anyhow::Result<()> {
         let d = &self.dir;
-        let kubelet_port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
+        let kubelet_port = crate::cluster::free_port()?;
         // The CNI bridge without gateway or masquerading: nothing leaves the bridge.
         let cni = json!({
             "cniVersion": "1.0.0",
