@@ -202,6 +202,31 @@ fn four_sequential_waves_before_waiting() {
 }
 
 #[test]
+fn a_load_balancer_costs_no_wave_of_its_own() {
+    // The address comes 700 ms after the Service: watched beside wave 2's writes.
+    let env = Env::with(|c| {
+        c.latency = Duration::from_millis(100);
+        c.load_balancers = LoadBalancers::After(Duration::from_millis(700));
+    });
+    let out = create(
+        &env,
+        &["lbwaves", "--service-type", "LoadBalancer", "--no-wait"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let log = env.ms.requests();
+    assert_eq!(
+        log.waves(|_| true),
+        4,
+        "{:#?}",
+        log.requests
+            .iter()
+            .map(|r| (r.start_ms, r.end_ms, &r.verb, &r.path))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(log.count("watch", "services"), 1);
+}
+
+#[test]
 fn pinned_ports_and_two_control_planes_side_by_side() {
     // Pinned in the static band of the node-port range (its first 86 ports), which
     // kube-apiserver hands out only when the rest is used up, so control planes of other

@@ -22,20 +22,6 @@ fn real_k0s_env() -> Env {
     Env::with(|c| c.real_pods = true)
 }
 
-fn kubectl(env: &Env, args: &[&str]) -> std::process::Output {
-    std::process::Command::new("kubectl")
-        .arg("--kubeconfig")
-        .arg(&env.kubeconfig)
-        .args(args)
-        .output()
-        .expect("kubectl on PATH")
-}
-
-fn jsonpath(env: &Env, pod: &str, path: &str) -> String {
-    let out = kubectl(env, &["get", "pod", pod, "-o", &format!("jsonpath={path}")]);
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 /// Create control plane `name` with `extra` flags, then prove it serves: the admin
 /// kubeconfig `kubeconfig NAME` prints lists the child's namespaces with kubectl (reaching
 /// the controller pod's address, as nothing here routes a Service's), and `token worker`
@@ -71,11 +57,11 @@ fn serves(name: &str, extra: &[&str]) {
         .map(|(h, _)| h.to_string())
         .unwrap_or_default();
     let pod = format!("kmc-{name}-0");
-    let ip = jsonpath(&env, &pod, "{.status.podIP}");
-    let port = jsonpath(
+    let ip = pod_field(&env, &pod, ".status.podIP");
+    let port = pod_field(
         &env,
         &pod,
-        "{.spec.containers[0].ports[?(@.name==\"api\")].containerPort}",
+        ".spec.containers[0].ports[?(@.name==\"api\")].containerPort",
     );
     let mut listed = String::new();
     poll(

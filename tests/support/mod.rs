@@ -207,3 +207,31 @@ pub fn ca_of(env: &Env, name: &str) -> String {
         .unwrap_or_else(|| panic!("no Secret {name}-ca"));
     secret["data"]["tls.crt"].as_str().unwrap().to_string()
 }
+
+/// `kubectl ARGS` as the mothership's admin, in the test's namespace.
+pub fn kubectl(env: &Env, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(&env.kubeconfig)
+        .args(args)
+        .output()
+        .expect("kubectl on PATH")
+}
+
+/// stdout and stderr of a process, together.
+pub fn text(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// A field of pod `pod`, by kubectl's JSONPath (without the braces), trimmed.
+pub fn pod_field(env: &Env, pod: &str, path: &str) -> String {
+    let out = kubectl(
+        env,
+        &["get", "pod", pod, "-o", &format!("jsonpath={{{path}}}")],
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}

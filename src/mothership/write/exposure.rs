@@ -73,29 +73,28 @@ fn has_address(svc: &Service) -> bool {
         .is_some_and(|x| x.ip.is_some() || x.hostname.is_some())
 }
 
-/// Watch `written` (the Service as the create returned it) until a load-balancer address
-/// appears: one request however long the cloud takes, from the resourceVersion already
-/// known. A watch the server ends (or expires) is taken up again.
+/// Watch Service `name` until it has a load-balancer address: one request however long
+/// the cloud takes. From `known` (the Service as written) the watch starts at its
+/// resourceVersion; without it, at the Service's state once it exists (so the watch may
+/// start before the Service is written). A watch the server ends (or expires) is taken up
+/// again.
 pub async fn wait_for_load_balancer(
     conn: &Connection,
-    written: Service,
+    (ns, name): (&str, &str),
+    known: Option<&Service>,
     step: &crate::ui::Step,
     timeout: Duration,
 ) -> Result<Service, Failure> {
     use futures::StreamExt;
     use kube::api::{WatchEvent, WatchParams};
-    if has_address(&written) {
-        return Ok(written);
+    if let Some(svc) = known.filter(|s| has_address(s)) {
+        return Ok(svc.clone());
     }
-    let name = written.metadata.name.clone().unwrap_or_default();
-    let ns = written.metadata.namespace.clone().unwrap_or_default();
-    let api = typed::<Service>(conn, &ns);
+    let api = typed::<Service>(conn, ns);
     let failure = |e: kube::Error| Failure::Failed(conn.translate(e).to_string());
     let start = Instant::now();
-    let mut version = written
-        .metadata
-        .resource_version
-        .clone()
+    let mut version = known
+        .and_then(|s| s.metadata.resource_version.clone())
         .unwrap_or_default();
     step.update("waiting for a load-balancer address");
     loop {
@@ -127,13 +126,9 @@ pub async fn wait_for_load_balancer(
                         )));
                     }
                     WatchEvent::Bookmark(b) => version = b.metadata.resource_version,
-                    // Expired (410): start again from what the Service is now.
+                    // Expired (410): start again from the Service's state now.
                     WatchEvent::Error(_) => {
-                        let now = api.get(&name).await.map_err(failure)?;
-                        if has_address(&now) {
-                            return Ok(Some(now));
-                        }
-                        version = now.metadata.resource_version.unwrap_or_default();
+                        version = String::new();
                         return Ok(None);
                     }
                 }

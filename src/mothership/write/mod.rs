@@ -243,7 +243,34 @@ async fn write_waves(
         checkpoint(WRITING)?;
     }
     let step = run.ui.step("Recording and exposing the control plane");
-    let (record_uid, service) = match record_and_service(run, &facts, ledger).await {
+    let r = run.resolved;
+    let service_name = Names::new(&r.name).service(r.service_type.as_str());
+    let load_balancer = r.service_type == ServiceType::LoadBalancer && r.external_address.is_none();
+    // The load-balancer address is watched from the moment the Service is written, in the
+    // same wave: a watch without a resourceVersion first reports the Service as it is.
+    let at = (r.namespace.as_str(), service_name.as_str());
+    let (recorded, watched) = {
+        let mut record = std::pin::pin!(record_and_service(run, &facts, ledger));
+        let mut watch = std::pin::pin!(async {
+            if load_balancer {
+                Some(wait_for_load_balancer(run.conn, at, None, &step, run.opts.lb_timeout).await)
+            } else {
+                None
+            }
+        });
+        let mut watched = None;
+        let recorded = loop {
+            tokio::select! {
+                recorded = &mut record => break recorded,
+                w = &mut watch, if watched.is_none() => watched = Some(w),
+            }
+        };
+        match (recorded.is_ok(), watched) {
+            (true, None) => (recorded, watch.await),
+            (_, watched) => (recorded, watched.flatten()),
+        }
+    };
+    let (record_uid, service) = match recorded {
         Ok(written) => written,
         Err((object, e)) => {
             step.failed(&format!("{object} was not written"));
@@ -254,11 +281,17 @@ async fn write_waves(
         step.failed("interrupted");
         return Err(e);
     }
-    let r = run.resolved;
-    let service = if r.service_type == ServiceType::LoadBalancer && r.external_address.is_none() {
-        wait_for_load_balancer(run.conn, service, &step, run.opts.lb_timeout).await?
-    } else {
-        service
+    let service = match watched {
+        // Ours: a run that lost the race for the name removes its Service again.
+        Some(Ok(seen)) if seen.metadata.uid == service.metadata.uid => seen,
+        Some(Ok(_)) => {
+            wait_for_load_balancer(run.conn, at, Some(&service), &step, run.opts.lb_timeout).await?
+        }
+        Some(Err(e)) => {
+            step.failed("no load-balancer address");
+            return Err(e);
+        }
+        None => service,
     };
     let exposure = exposure_from(r, &service, facts.node_address.as_deref())?;
     let mut warnings = Vec::new();

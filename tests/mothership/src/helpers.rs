@@ -300,6 +300,24 @@ async fn pod_view(admin: &kube::Client, ns: &str, name: &str) -> Result<PodView,
     let pod = Api::<Pod>::namespaced(admin.clone(), ns).get(name).await?;
     let pod = serde_json::to_value(pod).expect("pod");
     let namespace = Api::<Namespace>::all(admin.clone()).get(ns).await?;
+    let cluster = crate::util::str_at(&pod, &["metadata", "labels", "k0smotron.io/cluster"])
+        .unwrap_or_default()
+        .to_string();
+    let members = Api::<Pod>::namespaced(admin.clone(), ns)
+        .list(&ListParams::default().labels(&format!(
+            "k0smotron.io/cluster={cluster},app.kubernetes.io/component=etcd"
+        )))
+        .await?
+        .items;
+    let ready = members
+        .iter()
+        .filter(|m| {
+            m.status
+                .as_ref()
+                .and_then(|s| s.conditions.as_ref())
+                .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+        })
+        .count();
     let mut view = PodView {
         pod: pod.clone(),
         namespace_annotations: namespace
@@ -308,6 +326,7 @@ async fn pod_view(admin: &kube::Client, ns: &str, name: &str) -> Result<PodView,
             .unwrap_or_default()
             .into_iter()
             .collect(),
+        etcd_members: (ready, members.len()),
         ..Default::default()
     };
     let configmaps: Api<ConfigMap> = Api::namespaced(admin.clone(), ns);

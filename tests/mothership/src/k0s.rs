@@ -24,6 +24,8 @@ pub struct PodView {
     pub secrets: HashMap<String, Value>,
     /// The annotations of the pod's namespace: how a test sets the stand-in's API up.
     pub namespace_annotations: HashMap<String, String>,
+    /// The control plane's etcd members: how many are Ready, of how many (none with kine).
+    pub etcd_members: (usize, usize),
 }
 
 /// Namespace annotation: how long after its container starts the stand-in's kube-apiserver
@@ -130,7 +132,8 @@ fn k0s(tokens: &mut K0sTokens, view: &PodView, container: &str, args: &[String])
 }
 
 /// `k0s kubectl [--kubeconfig FILE] get --raw=/readyz`, the controller's readiness: "ok"
-/// once the container has run for the namespace's [`API_READY_AFTER`], unless it says
+/// once the container has run for the namespace's [`API_READY_AFTER`] and a majority of
+/// the control plane's etcd members (if it has any) is Ready, unless the namespace says
 /// [`API_DOWN`]; before that, what kubectl says when kube-apiserver does not listen yet.
 fn kubectl(view: &PodView, container: &str, args: &[&str]) -> ExecOutput {
     if !(args.contains(&"get") && args.contains(&"--raw=/readyz")) {
@@ -155,7 +158,11 @@ fn kubectl(view: &PodView, container: &str, args: &[&str]) -> ExecOutput {
         .and_then(|t| {
             time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
         });
+    // kube-apiserver's /readyz includes its storage: with etcd, a majority of members.
+    let (ready_members, members) = view.etcd_members;
+    let storage_ready = members == 0 || ready_members > members / 2;
     let serving = started.is_some_and(|t| time::OffsetDateTime::now_utc() - t >= delay)
+        && storage_ready
         && annotation(API_DOWN) != Some("true");
     if serving {
         ExecOutput::ok("ok")
