@@ -14,10 +14,26 @@ fn real_env() -> Env {
 
 /// `etcdctl ARGS` in etcd pod `pod`, with the credentials the container has.
 fn etcdctl(env: &Env, pod: &str, args: &[&str]) -> std::process::Output {
-    let mut all = vec!["exec", pod, "-c", "etcd", "--", "etcdctl"];
+    let mut all = LOCAL_ETCDCTL.to_vec();
+    all.splice(1..1, [pod]);
     all.extend_from_slice(args);
     kubectl(env, &all)
 }
+
+/// `kubectl exec POD -c etcd -- etcdctl` against the member itself: the container's own
+/// ETCDCTL_ENDPOINTS names the Service, whose DNS answer lagged the members' readiness under
+/// load in CI ("context deadline exceeded" with no address). A variable, as etcdctl refuses
+/// a flag its environment also sets.
+const LOCAL_ETCDCTL: [&str; 8] = [
+    "exec",
+    "-c",
+    "etcd",
+    "--",
+    "env",
+    "ETCDCTL_ENDPOINTS=https://127.0.0.1:2379",
+    "etcdctl",
+    "--command-timeout=10s",
+];
 
 /// The members etcd lists, as `name,started`.
 fn members(env: &Env, pod: &str) -> Vec<String> {
