@@ -8,8 +8,13 @@ use std::time::{Duration, Instant};
 
 use support::*;
 
-fn real_env() -> Env {
-    Env::with(|c| c.real_pods = true)
+/// One real-pod test at a time: the node's two cores run every container, and two tests
+/// side by side (six etcd members and their probes) made etcd itself miss deadlines in CI.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn real_env() -> (std::sync::MutexGuard<'static, ()>, Env) {
+    let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    (turn, Env::with(|c| c.real_pods = true))
 }
 
 /// `etcdctl ARGS` in etcd pod `pod`, with the credentials the container has.
@@ -108,7 +113,7 @@ fn get(env: &Env, pod: &str, key: &str) -> String {
 
 #[test]
 fn etcd_grows_to_three_real_members_keeps_its_data_and_replaces_a_lost_one() {
-    let env = real_env();
+    let (_turn, env) = real_env();
     create(&env, "grow", &[]);
     // Once seen empty right after create (cause not caught): asked again for a few seconds,
     // and what etcdctl said is kept for the message.
@@ -146,12 +151,20 @@ fn etcd_grows_to_three_real_members_keeps_its_data_and_replaces_a_lost_one() {
         "{}",
         text(&etcdctl(&env, "kmc-grow-etcd-0", &["member", "list"]))
     );
+    wait_for(60, "three healthy members after the scale", || {
+        etcdctl(
+            &env,
+            "kmc-grow-etcd-1",
+            &["endpoint", "health", "--cluster"],
+        )
+        .status
+        .success()
+    });
     let health = etcdctl(
         &env,
         "kmc-grow-etcd-1",
         &["endpoint", "health", "--cluster"],
     );
-    assert!(health.status.success(), "{}", text(&health));
     assert_eq!(
         String::from_utf8_lossy(&health.stdout)
             .matches("is healthy")
@@ -261,7 +274,7 @@ fn images_mirror_the_real_ones(env: &Env, name: &str) {
 
 #[test]
 fn pause_and_resume_keep_what_etcd_holds() {
-    let env = real_env();
+    let (_turn, env) = real_env();
     create(&env, "nap", &[]);
     images_mirror_the_real_ones(&env, "nap");
     put(&env, "kmc-nap-etcd-0", "/k0smotron/kept", "across a pause");
@@ -280,7 +293,7 @@ fn pause_and_resume_keep_what_etcd_holds() {
 
 #[test]
 fn a_broken_etcd_flag_ends_create_and_wait_early_and_status_says_why() {
-    let env = real_env();
+    let (_turn, env) = real_env();
     let doc = env.dir.path().join("broken.yaml");
     std::fs::write(
         &doc,
@@ -392,7 +405,7 @@ fn ready(env: &Env, pod: &str) -> bool {
 #[test]
 fn three_members_from_create_are_ready_only_while_they_serve_and_roll_to_a_new_etcd_one_at_a_time()
 {
-    let env = real_env();
+    let (_turn, env) = real_env();
     create(&env, "trio", &["--replicas", "3"]);
     let mut listed = members(&env, "kmc-trio-etcd-0");
     listed.sort();
@@ -457,18 +470,13 @@ fn three_members_from_create_are_ready_only_while_they_serve_and_roll_to_a_new_e
             while !done.load(std::sync::atomic::Ordering::SeqCst) {
                 let n = rounds.len().to_string();
                 let ok = (0..3).any(|i| {
+                    let pod = format!("kmc-trio-etcd-{i}");
                     std::process::Command::new("kubectl")
                         .arg("--kubeconfig")
                         .arg(&kubeconfig)
-                        .args([
-                            "-n",
-                            &ns,
-                            "exec",
-                            &format!("kmc-trio-etcd-{i}"),
-                            "-c",
-                            "etcd",
-                        ])
-                        .args(["--", "etcdctl", "put", "/k0smotron/during", &n])
+                        .args(["-n", &ns, LOCAL_ETCDCTL[0], &pod])
+                        .args(&LOCAL_ETCDCTL[1..])
+                        .args(["put", "/k0smotron/during", &n])
                         .output()
                         .is_ok_and(|o| o.status.success())
                 });
@@ -570,7 +578,7 @@ fn readyz(env: &Env, pod: &str) -> (bool, String) {
 
 #[test]
 fn create_and_wait_return_only_once_the_api_answers_and_a_silent_api_is_not_ready() {
-    let env = real_env();
+    let (_turn, env) = real_env();
     // The stand-in's kube-apiserver answers 25 s after its container starts (real k0s: 8–21 s).
     let delay = Duration::from_secs(25);
     annotate_namespace(&env, mothership::k0s::API_READY_AFTER, Some("25s"));
