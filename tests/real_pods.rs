@@ -40,6 +40,19 @@ const LOCAL_ETCDCTL: [&str; 8] = [
     "--command-timeout=10s",
 ];
 
+/// How many members `endpoint health --cluster`, asked in `pod`, finds healthy, and what it
+/// said.
+fn healthy_members(env: &Env, pod: &str) -> (usize, String) {
+    let health = etcdctl(env, pod, &["endpoint", "health", "--cluster"]);
+    let said = text(&health);
+    (
+        String::from_utf8_lossy(&health.stdout)
+            .matches("is healthy")
+            .count(),
+        said,
+    )
+}
+
 /// The members etcd lists, as `name,started`.
 fn members(env: &Env, pod: &str) -> Vec<String> {
     let out = etcdctl(env, pod, &["member", "list"]);
@@ -152,27 +165,8 @@ fn etcd_grows_to_three_real_members_keeps_its_data_and_replaces_a_lost_one() {
         text(&etcdctl(&env, "kmc-grow-etcd-0", &["member", "list"]))
     );
     wait_for(60, "three healthy members after the scale", || {
-        etcdctl(
-            &env,
-            "kmc-grow-etcd-1",
-            &["endpoint", "health", "--cluster"],
-        )
-        .status
-        .success()
+        healthy_members(&env, "kmc-grow-etcd-1").0 == 3
     });
-    let health = etcdctl(
-        &env,
-        "kmc-grow-etcd-1",
-        &["endpoint", "health", "--cluster"],
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&health.stdout)
-            .matches("is healthy")
-            .count(),
-        3,
-        "{}",
-        text(&health)
-    );
     // What one member held, the newest one serves; a write to it reaches the first.
     assert_eq!(
         get(&env, "kmc-grow-etcd-2", "/k0smotron/before"),
@@ -205,15 +199,7 @@ fn etcd_grows_to_three_real_members_keeps_its_data_and_replaces_a_lost_one() {
             && !before.iter().any(|id| list.contains(id.as_str()))
     });
     wait_for(120, "three healthy members", || {
-        let health = etcdctl(
-            &env,
-            "kmc-grow-etcd-1",
-            &["endpoint", "health", "--cluster"],
-        );
-        String::from_utf8_lossy(&health.stdout)
-            .matches("is healthy")
-            .count()
-            == 3
+        healthy_members(&env, "kmc-grow-etcd-1").0 == 3
     });
     assert_eq!(
         get(&env, "kmc-grow-etcd-1", "/k0smotron/after"),
@@ -419,19 +405,8 @@ fn three_members_from_create_are_ready_only_while_they_serve_and_roll_to_a_new_e
         "{}",
         diagnose(&env, "trio")
     );
-    let health = etcdctl(
-        &env,
-        "kmc-trio-etcd-0",
-        &["endpoint", "health", "--cluster"],
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&health.stdout)
-            .matches("is healthy")
-            .count(),
-        3,
-        "{}",
-        text(&health)
-    );
+    let (healthy, said) = healthy_members(&env, "kmc-trio-etcd-0");
+    assert_eq!(healthy, 3, "{said}");
     put(
         &env,
         "kmc-trio-etcd-0",

@@ -32,15 +32,23 @@ pub fn cluster_internal(host: &str) -> bool {
     host.ends_with(".svc") || host.ends_with(".svc.cluster.local")
 }
 
-/// Ask control plane `name`'s API at `endpoint` for `/readyz`.
-pub async fn readyz(conn: &Connection, name: &str, endpoint: &str) -> Result<Answer, Failure> {
+/// How to ask a control plane's API from here: a client with its admin credentials, or why
+/// it cannot be asked. Made once per wait (one read of the Secret), then asked as often as
+/// needed.
+pub enum Route {
+    Client(kube::Client),
+    Unreachable(String),
+}
+
+/// The route to control plane `name`'s API at `endpoint`.
+pub async fn route(conn: &Connection, name: &str, endpoint: &str) -> Result<Route, Failure> {
     let host = endpoint
         .trim_start_matches("https://")
         .rsplit_once(':')
         .map_or(endpoint, |(h, _)| h);
     let in_cluster = std::env::var_os("KUBERNETES_SERVICE_HOST").is_some();
     if cluster_internal(host) && !in_cluster {
-        return Ok(Answer::Unreachable(format!(
+        return Ok(Route::Unreachable(format!(
             "{host} is a name inside the mothership's cluster"
         )));
     }
@@ -64,12 +72,21 @@ pub async fn readyz(conn: &Connection, name: &str, endpoint: &str) -> Result<Ans
         .map_err(|e| Failure::Failed(format!("Secret/{secret}: {e}")))?;
     config.connect_timeout = Some(CONNECT_TIMEOUT);
     config.read_timeout = Some(READ_TIMEOUT);
-    let client = kube::Client::try_from(config)
-        .map_err(|e| Failure::Failed(format!("Secret/{secret}: {e}")))?;
+    kube::Client::try_from(config)
+        .map(Route::Client)
+        .map_err(|e| Failure::Failed(format!("Secret/{secret}: {e}")))
+}
+
+/// Ask the API behind `route` (at `endpoint`, for messages) for `/readyz`.
+pub async fn readyz(route: &Route, endpoint: &str) -> Answer {
+    let client = match route {
+        Route::Client(client) => client,
+        Route::Unreachable(why) => return Answer::Unreachable(why.clone()),
+    };
     let request = http::Request::get("/readyz")
         .body(Vec::new())
-        .map_err(|e| Failure::Failed(e.to_string()))?;
-    Ok(match client.request_text(request).await {
+        .expect("a GET request without a body");
+    match client.request_text(request).await {
         Ok(body) if body.trim() == "ok" => Answer::Ready,
         Ok(body) => Answer::NotReady(body.trim().to_string()),
         Err(kube::Error::Api(status)) => {
@@ -80,7 +97,7 @@ pub async fn readyz(conn: &Connection, name: &str, endpoint: &str) -> Result<Ans
             endpoint.trim_start_matches("https://"),
             root_cause(&e)
         )),
-    })
+    }
 }
 
 /// The innermost cause of an error: what went wrong at the bottom (refused, timed out, an

@@ -93,6 +93,8 @@ pub async fn until_ready(
     let sts_name = names.statefulset();
     let start = Instant::now();
     let mut seen: HashSet<String> = HashSet::new();
+    // Made when the controllers are first Ready: one read of the kubeconfig Secret per wait.
+    let mut route: Option<child_api::Route> = None;
     loop {
         let (sts, pods, claims, events) = tokio::join!(
             sts_api.get(&sts_name),
@@ -140,7 +142,11 @@ pub async fn until_ready(
         }
         let mut phases = controller_pod_states(&pods);
         if ready >= replicas {
-            match child_api::readyz(conn, name, endpoint).await? {
+            let route = match &mut route {
+                Some(r) => r,
+                None => route.insert(child_api::route(conn, name, endpoint).await?),
+            };
+            match child_api::readyz(route, endpoint).await {
                 Answer::Ready => return Ok(Served::Api(endpoint.to_string())),
                 Answer::Unreachable(why) => return Ok(Served::Pods(first_clause(&why))),
                 Answer::NotReady(said) => {
