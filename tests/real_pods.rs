@@ -435,9 +435,33 @@ fn three_members_from_create_are_ready_only_while_they_serve_and_roll_to_a_new_e
         (0..3).all(|i| ready(&env, &format!("kmc-trio-etcd-{i}")))
     });
 
-    // An etcd upgrade replaces one member at a time: a write gets through during the whole
-    // roll (some member always holds a quorum with another).
+    // An etcd upgrade replaces one member at a time: never more than one member is
+    // missing or not Ready (sampled several times a second), and a write gets through
+    // during the whole roll (some member always holds a quorum with another).
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watcher = {
+        let (done, kubeconfig, ns) = (done.clone(), env.kubeconfig.clone(), env.ns().to_string());
+        std::thread::spawn(move || {
+            let mut unready = Vec::new();
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                let out = std::process::Command::new("kubectl")
+                    .arg("--kubeconfig")
+                    .arg(&kubeconfig)
+                    .args(["-n", &ns, "get", "pods", "-l", "app.kubernetes.io/instance=trio,app.kubernetes.io/component=etcd"])
+                    .args(["-o", r#"jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}"#])
+                    .output();
+                if let Some(out) = out.ok().filter(|o| o.status.success()) {
+                    let ready = String::from_utf8_lossy(&out.stdout)
+                        .lines()
+                        .filter(|l| l.trim() == "True")
+                        .count();
+                    unready.push(3usize.saturating_sub(ready));
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            unready
+        })
+    };
     let writer = {
         let (done, kubeconfig, ns) = (done.clone(), env.kubeconfig.clone(), env.ns().to_string());
         std::thread::spawn(move || {
@@ -474,12 +498,19 @@ fn three_members_from_create_are_ready_only_while_they_serve_and_roll_to_a_new_e
     );
     done.store(true, std::sync::atomic::Ordering::SeqCst);
     let rounds = writer.join().unwrap();
+    let unready = watcher.join().unwrap();
     assert_eq!(
         out.status.code(),
         Some(0),
         "{}\n{}",
         stderr(&out),
         diagnose(&env, "trio")
+    );
+    let most_unready = unready.iter().copied().max().unwrap_or_default();
+    assert!(
+        unready.len() >= 20 && most_unready <= 1,
+        "{} samples of the members during the roll, at most {most_unready} missing or not Ready at once: {unready:?}",
+        unready.len()
     );
     // A leader election may turn one round away; losing quorum would turn many.
     let longest_outage = rounds
@@ -492,6 +523,11 @@ fn three_members_from_create_are_ready_only_while_they_serve_and_roll_to_a_new_e
         "{} write rounds during the roll, at most {longest_outage} failing in a row: {rounds:?}",
         rounds.len()
     );
+    // Right after the last member turned Ready, a read was once refused ("request timed
+    // out") on the loaded node: the data is checked once all three report healthy.
+    wait_for(60, "three healthy members after the roll", || {
+        healthy_members(&env, "kmc-trio-etcd-0").0 == 3
+    });
     let status = etcdctl(
         &env,
         "kmc-trio-etcd-0",

@@ -56,6 +56,13 @@ pub const READINESS: &str = "ETCDCTL_ENDPOINTS=https://127.0.0.1:2379 exec etcdc
 const DATA: &str = "/var/lib/k0s/etcd";
 /// Above etcdctl's own 5 s command timeout, so a slow member is reported by etcdctl.
 const READINESS_TIMEOUT_SECONDS: i32 = 10;
+/// While a member starts, its health is asked every second, so it is Ready (and the
+/// controller's kube-apiserver finds it) within a second of serving, where a first probe
+/// after a fixed delay cost 5 to 15 s. The budget is long (30 minutes): a startup probe
+/// that runs out restarts the container, and a member may wait that long for its peers or
+/// for a large snapshot.
+const STARTUP_PERIOD_SECONDS: i32 = 1;
+const STARTUP_BUDGET_SECONDS: i32 = 30 * 60;
 
 /// The init container: a member without data joins an existing cluster (and leaves a
 /// marker so the container starts with state `existing`); the first members of a new
@@ -229,7 +236,8 @@ pub fn statefulset(r: &Resolved, owner: Option<&OwnerReference>) -> StatefulSet 
                     "command": ["/bin/bash", "-c", run],
                     "env": etcd_env,
                     "ports": [{"name": "client", "containerPort": 2379, "protocol": "TCP"}, {"name": "peer", "containerPort": 2380, "protocol": "TCP"}],
-                    "readinessProbe": {"exec": {"command": ["/bin/sh", "-c", READINESS]}, "initialDelaySeconds": 5, "periodSeconds": 10, "timeoutSeconds": READINESS_TIMEOUT_SECONDS},
+                    "startupProbe": {"exec": {"command": ["/bin/sh", "-c", READINESS]}, "periodSeconds": STARTUP_PERIOD_SECONDS, "timeoutSeconds": READINESS_TIMEOUT_SECONDS, "failureThreshold": STARTUP_BUDGET_SECONDS / STARTUP_PERIOD_SECONDS},
+                    "readinessProbe": {"exec": {"command": ["/bin/sh", "-c", READINESS]}, "periodSeconds": 10, "timeoutSeconds": READINESS_TIMEOUT_SECONDS},
                     "volumeMounts": mounts,
                 }],
                 "volumes": [certs],
