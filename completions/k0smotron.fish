@@ -77,10 +77,10 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l host-path
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l k0s-config -d 'A k0s.k0sproject.io/v1beta1 ClusterConfig to merge with the generated values' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l controller-flag -d 'Extra `k0s controller` flag, e.g. --controller-flag=--debug (repeatable)' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l manifests -d 'ConfigMap (NAME or configmap/NAME) or Secret (secret/NAME) of manifests for k0s to apply (repeatable)' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l cpu -d 'CPU request, or REQUEST:LIMIT, of each controller (e.g. 500m:2)' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l memory -d 'Memory request, or REQUEST:LIMIT, of each controller (e.g. 1Gi:2Gi)' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l etcd-cpu -d 'CPU request, or REQUEST:LIMIT, of each etcd member (e.g. 100m)' -r
-complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l etcd-memory -d 'Memory request, or REQUEST:LIMIT, of each etcd member (e.g. 256Mi:512Mi)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l cpu -d 'CPU request, or REQUEST:LIMIT, of each controller (e.g. 500m:2) [default: 100m, no limit]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l memory -d 'Memory request, or REQUEST:LIMIT, of each controller (e.g. 1Gi:2Gi) [default: 384Mi, no limit]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l etcd-cpu -d 'CPU request, or REQUEST:LIMIT, of each etcd member (e.g. 100m) [default: 50m, no limit]' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l etcd-memory -d 'Memory request, or REQUEST:LIMIT, of each etcd member (e.g. 256Mi:512Mi) [default: 64Mi, no limit]' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l label -d 'Label KEY=VALUE for every object (repeatable; never used in selectors)' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l annotation -d 'Annotation KEY=VALUE for every object (repeatable)' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l key-algorithm -d 'Key type for the CAs and certificates [default: rsa-2048, as the operator and k0s use]' -r -f -a "rsa-2048\t''

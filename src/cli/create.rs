@@ -82,16 +82,16 @@ pub struct CreateArgs {
     /// ConfigMap (NAME or configmap/NAME) or Secret (secret/NAME) of manifests for k0s to apply (repeatable).
     #[arg(long, value_name = "NAME")]
     pub manifests: Vec<String>,
-    /// CPU request, or REQUEST:LIMIT, of each controller (e.g. 500m:2).
+    /// CPU request, or REQUEST:LIMIT, of each controller (e.g. 500m:2) [default: 100m, no limit].
     #[arg(long, value_name = "QUANTITY")]
     pub cpu: Option<String>,
-    /// Memory request, or REQUEST:LIMIT, of each controller (e.g. 1Gi:2Gi).
+    /// Memory request, or REQUEST:LIMIT, of each controller (e.g. 1Gi:2Gi) [default: 384Mi, no limit].
     #[arg(long, value_name = "QUANTITY")]
     pub memory: Option<String>,
-    /// CPU request, or REQUEST:LIMIT, of each etcd member (e.g. 100m).
+    /// CPU request, or REQUEST:LIMIT, of each etcd member (e.g. 100m) [default: 50m, no limit].
     #[arg(long, value_name = "QUANTITY")]
     pub etcd_cpu: Option<String>,
-    /// Memory request, or REQUEST:LIMIT, of each etcd member (e.g. 256Mi:512Mi).
+    /// Memory request, or REQUEST:LIMIT, of each etcd member (e.g. 256Mi:512Mi) [default: 64Mi, no limit].
     #[arg(long, value_name = "QUANTITY")]
     pub etcd_memory: Option<String>,
     /// Label KEY=VALUE for every object (repeatable; never used in selectors).

@@ -3,9 +3,36 @@
 use k8s_openapi::api::core::v1::ResourceRequirements;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
+/// What a container asks for when nothing says otherwise: CPU and memory requests.
+pub struct Requests {
+    pub cpu: &'static str,
+    pub memory: &'static str,
+}
+
 /// `--cpu REQUEST[:LIMIT]`, `--memory REQUEST[:LIMIT]` (or the etcd container's pair of
-/// flags, named in `flags`) into resource requirements over `base`, the document's.
+/// flags, named in `flags`) into resource requirements over `base`, the document's; a
+/// resource that has neither a request nor a limit then gets its request from `defaults`
+/// (a limit alone is left alone: Kubernetes takes it as the request too).
 pub fn resolve(
+    flags: [(&str, Option<&str>); 2],
+    base: Option<ResourceRequirements>,
+    defaults: &Requests,
+) -> Result<Option<ResourceRequirements>, String> {
+    let mut r = with_flags(flags, base)?.unwrap_or_default();
+    for (key, value) in [("cpu", defaults.cpu), ("memory", defaults.memory)] {
+        let given = |m: &Option<std::collections::BTreeMap<String, Quantity>>| {
+            m.as_ref().is_some_and(|m| m.contains_key(key))
+        };
+        if !given(&r.requests) && !given(&r.limits) {
+            r.requests
+                .get_or_insert_with(Default::default)
+                .insert(key.into(), Quantity(value.into()));
+        }
+    }
+    Ok(Some(r))
+}
+
+fn with_flags(
     flags: [(&str, Option<&str>); 2],
     base: Option<ResourceRequirements>,
 ) -> Result<Option<ResourceRequirements>, String> {

@@ -5,7 +5,10 @@ use k8s_openapi::api::core::v1::PersistentVolumeClaimSpec;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
 use super::resources::{self, check_quantity, size_bytes};
-use super::{CreateOptions, DEFAULT_ETCD_IMAGE, DEFAULT_SIZE, KineSource, Persistence, Storage};
+use super::{
+    CreateOptions, DEFAULT_ETCD_IMAGE, DEFAULT_SIZE, ETCD_REQUESTS, KineSource, Persistence,
+    Storage,
+};
 use crate::core::cluster::{ClaimTemplate, ClusterSpec};
 use crate::core::naming;
 
@@ -56,6 +59,7 @@ pub fn resolve(o: &CreateOptions, spec: &ClusterSpec) -> Result<Storage, String>
                     ("--etcd-memory", o.etcd_memory.as_deref()),
                 ],
                 etcd.resources.clone(),
+                &ETCD_REQUESTS,
             )?;
             Ok(Storage::Etcd {
                 image: etcd.image.unwrap_or_else(|| DEFAULT_ETCD_IMAGE.to_string()),

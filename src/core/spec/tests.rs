@@ -218,3 +218,35 @@ fn resources_from_flags() {
     assert_eq!(res.requests.unwrap()["cpu"].0, "500m");
     assert_eq!(res.limits.unwrap()["cpu"].0, "2");
 }
+
+#[test]
+fn requests_default_where_neither_a_request_nor_a_limit_is_given() {
+    let r = resolve(opts("d")).unwrap();
+    let res = r.resources.unwrap();
+    let requests = res.requests.unwrap();
+    assert_eq!(
+        (requests["cpu"].0.as_str(), requests["memory"].0.as_str()),
+        (CONTROLLER_REQUESTS.cpu, CONTROLLER_REQUESTS.memory)
+    );
+    assert!(res.limits.is_none(), "no limits unless asked");
+    let Storage::Etcd { resources, .. } = r.storage else {
+        panic!("etcd by default")
+    };
+    assert_eq!(
+        resources.unwrap().requests.unwrap()["memory"].0,
+        ETCD_REQUESTS.memory
+    );
+    // A limit alone is the request too (Kubernetes' rule): no default beside it.
+    let limit_only: ResourceRequirements =
+        serde_json::from_value(serde_json::json!({"limits": {"memory": "1Gi"}})).unwrap();
+    let res = super::resources::resolve(
+        [("--cpu", None), ("--memory", None)],
+        Some(limit_only),
+        &CONTROLLER_REQUESTS,
+    )
+    .unwrap()
+    .unwrap();
+    let requests = res.requests.unwrap();
+    assert_eq!(requests["cpu"].0, CONTROLLER_REQUESTS.cpu);
+    assert!(!requests.contains_key("memory"), "{requests:?}");
+}
