@@ -3,6 +3,7 @@
 //! against the same server in the same run. Prints a Markdown report (docs/benchmarks.md
 //! holds the latest) and writes it to target/bench/latest.md.
 
+mod footprint;
 mod populate;
 mod process;
 mod report;
@@ -33,6 +34,16 @@ struct Args {
     /// Control planes present for the listing benchmark, in increasing order.
     #[arg(long, value_delimiter = ',', default_value = "1,10,100,500")]
     fleet: Vec<usize>,
+    /// Control planes with real etcd pods on the real node for the footprint, in
+    /// increasing order (skipped when K0SMOTRON_TEST_K0S puts real k0s in every pod).
+    #[arg(long, value_delimiter = ',', default_value = "10,50")]
+    real_fleet: Vec<usize>,
+    /// Measured runs of each command on the real node, after one warm-up run.
+    #[arg(long, default_value_t = 3)]
+    real_runs: usize,
+    /// Only these sections (create, credentials, delete, list, real-node).
+    #[arg(long, value_delimiter = ',', value_parser = ["create", "credentials", "delete", "list", "real-node"])]
+    only: Vec<String>,
 }
 
 /// Where the benchmark runs: the binary, the mothership behind its proxy, a kubeconfig, and a
@@ -50,8 +61,9 @@ mod tempfile_dir {
     pub struct Dir(pub std::path::PathBuf);
 
     impl Dir {
-        pub fn new() -> std::io::Result<Dir> {
-            let path = std::env::temp_dir().join(format!("k0smotron-bench-{}", std::process::id()));
+        pub fn new(what: &str) -> std::io::Result<Dir> {
+            let path =
+                std::env::temp_dir().join(format!("k0smotron-bench-{what}-{}", std::process::id()));
             std::fs::create_dir_all(&path)?;
             Ok(Dir(path))
         }
@@ -142,35 +154,69 @@ fn release_binary() -> anyhow::Result<PathBuf> {
     Ok(target.join("release/k0smotron").canonicalize()?)
 }
 
+impl Bench {
+    /// A bench on a mothership of its own, `runs` measured runs per figure.
+    fn start(binary: PathBuf, config: Config, what: &str, runs: usize) -> anyhow::Result<Bench> {
+        let ms = Mothership::start(config)?;
+        let home = tempfile_dir::Dir::new(what)?;
+        let kubeconfig = home.0.join("kubeconfig");
+        ms.write_kubeconfig(&kubeconfig)?;
+        Ok(Bench {
+            binary,
+            ms,
+            home,
+            kubeconfig,
+            runs,
+        })
+    }
+}
+
 fn main() -> anyhow::Result<()> {
+    process::intermediate();
     let args = Args::parse();
     let started = Instant::now();
     let binary = release_binary()?;
-    let ms = Mothership::start(Config {
-        latency: Duration::from_millis(args.latency_ms),
-        ..Config::default()
-    })?;
-    let home = tempfile_dir::Dir::new()?;
-    let kubeconfig = home.0.join("kubeconfig");
-    ms.write_kubeconfig(&kubeconfig)?;
-    let bench = Bench {
-        binary,
-        ms,
-        home,
-        kubeconfig,
-        runs: args.runs,
-    };
+    let section = |s: &str| args.only.is_empty() || args.only.iter().any(|o| o == s);
+    let latency = Duration::from_millis(args.latency_ms);
     let mut out = String::new();
     let mut goals = Vec::new();
-    create(&bench, &mut out, &mut goals)?;
-    credentials(&bench, &mut out, &mut goals)?;
-    delete(&bench, &mut out, &mut goals)?;
-    list(&bench, &args.fleet, &mut out, &mut goals)?;
+    if ["create", "credentials", "delete", "list"]
+        .iter()
+        .any(|s| section(s))
+    {
+        let config = Config {
+            latency,
+            ..Config::default()
+        };
+        let bench = Bench::start(binary.clone(), config, "kwok", args.runs)?;
+        if section("create") {
+            create(&bench, &mut out, &mut goals)?;
+        }
+        if section("credentials") {
+            credentials(&bench, &mut out, &mut goals)?;
+        }
+        if section("delete") {
+            delete(&bench, &mut out, &mut goals)?;
+        }
+        if section("list") {
+            list(&bench, &args.fleet, &mut out, &mut goals)?;
+        }
+    }
+    if section("real-node") {
+        let config = Config {
+            latency,
+            real_pods: true,
+            ..Config::default()
+        };
+        let bench = Bench::start(binary, config, "real", args.real_runs)?;
+        real_node(&bench, &args.real_fleet, &mut out, &mut goals)?;
+    }
     report::targets(&mut out, &goals);
     let _ = writeln!(
         out,
-        "{} runs per figure after a warm-up (median, min–max), {} ms added to every request at the proxy; the whole run took {:.0} s.",
+        "{} runs per figure after a warm-up ({} on the real node; median, min–max), {} ms added to every request at the proxy; the whole run took {:.0} s.",
         args.runs,
+        args.real_runs,
         args.latency_ms,
         started.elapsed().as_secs_f64()
     );
@@ -428,7 +474,10 @@ fn list(
             },
             |_| Ok(()),
         )?;
-        requests.push(max_of(&ours.samples, |s| s.requests));
+        requests.push((
+            max_of(&ours.samples, |s| s.requests),
+            max_of(&ours.samples, |s| s.waves),
+        ));
         last = Some((
             n,
             report::wall(&ours.samples).median / report::wall(&theirs.samples).median,
@@ -448,12 +497,93 @@ fn list(
             met: rss < 50.0,
         });
     }
-    let constant = requests.windows(2).all(|w| w[0] == w[1]);
+    // Each control plane has two StatefulSets, two Services and two pods: every kind fits
+    // one page of `list` (250) up to 125 control planes; beyond, pages are read side by side.
+    let one_page: Vec<(usize, (usize, usize))> = fleet
+        .iter()
+        .copied()
+        .zip(requests.iter().copied())
+        .filter(|(n, _)| 2 * n <= 250)
+        .collect();
     goals.push(Target {
-        rule: "`list -A`: requests do not grow with the number of control planes".into(),
-        measured: format!("{requests:?} requests at {fleet:?}"),
-        met: constant,
+        rule: "`list -A`: 4 requests in 1 wave while every kind fits one page (up to 125 control planes)".into(),
+        measured: one_page
+            .iter()
+            .map(|(n, (r, w))| format!("{r} in {w} at {n}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        met: one_page.iter().all(|(_, rw)| *rw == (4, 1)),
     });
     report::table(out, "list", &pairs);
+    Ok(())
+}
+
+/// On the real node (real etcd, the k0s stand-in or, with K0SMOTRON_TEST_K0S, real k0s):
+/// `create` until the API is usable, and what control planes cost the mothership.
+fn real_node(
+    b: &Bench,
+    fleet: &[usize],
+    out: &mut String,
+    goals: &mut Vec<Target>,
+) -> anyhow::Result<()> {
+    let real_k0s = std::env::var_os("K0SMOTRON_TEST_K0S").is_some();
+    let k0s = if real_k0s { "real k0s" } else { "k0s stand-in" };
+    eprintln!("real node ({k0s})");
+    let mut rows = Vec::new();
+    for (shape, extra) in [("etcd", &[][..]), ("kine", &["--storage", "kine"][..])] {
+        let name = |i: usize| format!("u-{shape}-{i}");
+        let row = b.samples(
+            &format!("`k0smotron create NAME` ({shape}, {k0s}) until its API is usable"),
+            |_| Ok(()),
+            |i| {
+                let mut cmd = b.k0smotron(&["create", &name(i), "--timeout", "5m"]);
+                cmd.args(extra);
+                cmd
+            },
+            |i| b.delete(&name(i)),
+        )?;
+        let median = report::wall(&row.samples).median / 1000.0;
+        goals.push(Target {
+            rule: format!("`create` ({shape}, {k0s}) to a usable API in seconds (under 30 s)"),
+            measured: format!("{median:.1} s"),
+            met: median < 30.0,
+        });
+        rows.push((row, None));
+    }
+    report::table(
+        out,
+        &format!("create until the API is usable (real node, {k0s})"),
+        &rows,
+    );
+
+    let mut table = footprint::Table::new(k0s);
+    for (shape, extra) in [("etcd", &[][..]), ("kine", &["--storage", "kine"][..])] {
+        let name = format!("f-{shape}");
+        let mut cmd = b.k0smotron(&["create", &name, "--timeout", "5m"]);
+        cmd.args(extra);
+        b.just(cmd)?;
+        eprintln!("  footprint of one control plane ({shape})");
+        for (state, costs) in footprint::one(&b.ms, &name, &b.home.0)? {
+            table.row(&format!("1, {shape}"), &state, 1, &costs);
+        }
+        b.delete(&name)?;
+    }
+    if real_k0s {
+        table.note("Fleets skipped: real k0s in every controller pod would not fit two cores");
+    } else {
+        let mut present = 0;
+        for &n in fleet {
+            populate::add(&b.binary, &b.ms, present, n)?;
+            present = n;
+            let took = footprint::until_ready(&b.ms, 2 * n, Duration::from_secs(900))?;
+            eprintln!("  {n} control planes Ready in {:.0} s", took.as_secs_f64());
+            let costs = footprint::fleet(&b.ms)?;
+            table.row(&format!("{n}, etcd"), "idle", n, &costs);
+        }
+        for i in 0..present {
+            b.delete(&format!("fleet-{i:03}"))?;
+        }
+    }
+    table.write(out, goals);
     Ok(())
 }
