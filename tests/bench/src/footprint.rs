@@ -242,33 +242,6 @@ fn write_load(
     Ok(child)
 }
 
-/// Wait until `want` pods of ours in the namespace are Ready.
-pub fn until_ready(ms: &Mothership, want: usize, limit: Duration) -> anyhow::Result<Duration> {
-    let started = Instant::now();
-    let pods: Api<Pod> = Api::namespaced(ms.admin(), ms.namespace());
-    let lp = ListParams::default().labels("app.kubernetes.io/managed-by=k0smotron");
-    loop {
-        let list = ms.block_on(pods.list(&lp))?;
-        let ready = list
-            .items
-            .iter()
-            .filter(|p| {
-                p.status
-                    .as_ref()
-                    .and_then(|s| s.conditions.as_ref())
-                    .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
-            })
-            .count();
-        if ready >= want {
-            return Ok(started.elapsed());
-        }
-        if started.elapsed() > limit {
-            bail!("{ready} of {want} pods Ready after {limit:?}");
-        }
-        std::thread::sleep(Duration::from_secs(2));
-    }
-}
-
 /// One control plane `name` (already Ready): idle, then under the write load if it has etcd.
 pub fn one(
     ms: &Mothership,

@@ -443,7 +443,12 @@ fn list(
     for &n in fleet {
         let t = Instant::now();
         populate::add(&b.binary, &b.ms, present, n)?;
-        let settled = populate::settle(&b.ms, 2 * n, Duration::from_secs(300))?;
+        let settled = populate::settle(
+            &b.ms,
+            2 * n,
+            populate::Settled::Running,
+            Duration::from_secs(300),
+        )?;
         eprintln!(
             "  {n} control planes written in {:.1} s, pods Running {:.1} s later",
             (t.elapsed() - settled).as_secs_f64(),
@@ -575,7 +580,12 @@ fn real_node(
         for &n in fleet {
             populate::add(&b.binary, &b.ms, present, n)?;
             present = n;
-            let took = footprint::until_ready(&b.ms, 2 * n, Duration::from_secs(900))?;
+            let took = populate::settle(
+                &b.ms,
+                2 * n,
+                populate::Settled::Ready,
+                Duration::from_secs(900),
+            )?;
             eprintln!("  {n} control planes Ready in {:.0} s", took.as_secs_f64());
             let costs = footprint::fleet(&b.ms)?;
             table.row(&format!("{n}, etcd"), "idle", n, &costs);

@@ -87,23 +87,45 @@ pub fn add(binary: &Path, ms: &Mothership, from: usize, to: usize) -> anyhow::Re
     results.into_iter().collect()
 }
 
-/// Wait until `want` pods of ours are Running in the namespace; how long that took.
-pub fn settle(ms: &Mothership, want: usize, limit: Duration) -> anyhow::Result<Duration> {
+/// What a pod must be to count as settled.
+#[derive(Clone, Copy, Debug)]
+pub enum Settled {
+    /// Running (kwok's pods, which are never probed).
+    Running,
+    /// Ready (real pods, by their probes).
+    Ready,
+}
+
+impl Settled {
+    fn holds(self, p: &Pod) -> bool {
+        let status = p.status.as_ref();
+        match self {
+            Settled::Running => status.and_then(|s| s.phase.as_deref()) == Some("Running"),
+            Settled::Ready => status
+                .and_then(|s| s.conditions.as_ref())
+                .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True")),
+        }
+    }
+}
+
+/// Wait until `want` pods of ours in the namespace are `until`; how long that took.
+pub fn settle(
+    ms: &Mothership,
+    want: usize,
+    until: Settled,
+    limit: Duration,
+) -> anyhow::Result<Duration> {
     let started = Instant::now();
     let pods: Api<Pod> = Api::namespaced(ms.admin(), ms.namespace());
     let lp = ListParams::default().labels("app.kubernetes.io/managed-by=k0smotron");
     loop {
         let list = ms.block_on(pods.list(&lp))?;
-        let running = list
-            .items
-            .iter()
-            .filter(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running"))
-            .count();
-        if running >= want {
+        let settled = list.items.iter().filter(|p| until.holds(p)).count();
+        if settled >= want {
             return Ok(started.elapsed());
         }
         if started.elapsed() > limit {
-            bail!("{running} of {want} pods Running after {limit:?}");
+            bail!("{settled} of {want} pods {until:?} after {limit:?}");
         }
         std::thread::sleep(Duration::from_secs(1));
     }
