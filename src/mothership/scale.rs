@@ -132,38 +132,6 @@ pub async fn set_etcd_members(conn: &Connection, name: &str, members: i32) -> Re
     .map(drop)
 }
 
-/// Wait until `want` pods of StatefulSet `sts` are Ready.
-pub async fn until_ready_replicas(
-    conn: &Connection,
-    sts: &str,
-    want: i32,
-    timeout: Duration,
-    step: &Step,
-) -> Result<(), Failure> {
-    let api: Api<StatefulSet> = Api::namespaced(conn.client.clone(), &conn.namespace);
-    let start = Instant::now();
-    loop {
-        let ready = api
-            .get(sts)
-            .await
-            .map_err(|e| conn.translate(e))?
-            .status
-            .and_then(|s| s.ready_replicas)
-            .unwrap_or(0);
-        if ready >= want {
-            return Ok(());
-        }
-        if start.elapsed() >= timeout {
-            return Err(Failure::TimedOut(format!(
-                "timed out after {} waiting for {want} Ready pods of StatefulSet/{sts} ({ready} Ready); run the same command again to go on",
-                crate::core::duration::format(timeout)
-            )));
-        }
-        step.update(&format!("{ready}/{want} Ready"));
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-}
-
 /// Set the image of container `container` and init container `init` of StatefulSet `sts`
 /// of control plane `name` (a rolling update of its pods). `Ok(false)`: already so.
 pub async fn set_image(
