@@ -1,16 +1,16 @@
 //! Everything `list` needs, in one concurrent wave of four LIST calls with label selectors
-//! (records, StatefulSets, Services, pods), in one namespace or all, whatever the number of
-//! control planes. Objects without `app.kubernetes.io/managed-by=k0smotron` (the
+//! (records, StatefulSets, Services, pods), in one namespace or all, read in pages of 250
+//! and decoded into only what a row reads. Objects without `app.kubernetes.io/managed-by=k0smotron` (the
 //! operator's, for one) are never taken for ours.
 
 use k8s_openapi::NamespaceResourceScope;
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{ConfigMap, Container, Pod, PodSpec, Service};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::api::core::v1::{ConfigMap, Pod, Service};
 use kube::api::{Api, ListParams};
 use serde::de::DeserializeOwned;
 
 use super::Connection;
+use super::slim::{self, Page};
 use crate::core::listing::Inventory;
 use crate::core::naming;
 use crate::error::Failure;
@@ -44,29 +44,24 @@ where
 /// and up to this many objects of a kind still take one request.
 const PAGE: u32 = 250;
 
-/// Every object of kind `K` with labels `selector`, read a page at a time, each item cut
-/// down by `reduce` to what a row needs as soon as its page is decoded.
-async fn list_reduced<K>(
-    conn: &Connection,
-    all: bool,
-    selector: &str,
-    reduce: fn(&mut K),
-) -> Result<Vec<K>, Failure>
+/// Every object of kind `K` with labels `selector`, read a page at a time, each page
+/// decoded into `Slim` (only what a row reads; see `slim`).
+async fn list_slim<K, Slim>(conn: &Connection, all: bool, selector: &str) -> Result<Vec<K>, Failure>
 where
-    K: kube::Resource<Scope = NamespaceResourceScope, DynamicType = ()>
-        + Clone
-        + DeserializeOwned
-        + std::fmt::Debug,
+    K: kube::Resource<Scope = NamespaceResourceScope, DynamicType = ()> + From<Slim>,
+    Slim: DeserializeOwned + Send + 'static,
 {
-    let api = api::<K>(conn, all);
+    let url = K::url_path(&(), (!all).then_some(conn.namespace.as_str()));
     let mut params = ListParams::default().labels(selector).limit(PAGE);
     let mut items = Vec::new();
     loop {
-        let page = api.list(&params).await.map_err(|e| conn.translate(e))?;
-        items.extend(page.items.into_iter().map(|mut item| {
-            reduce(&mut item);
-            item
-        }));
+        let request = kube::core::Request::new(&url)
+            .list(&params)
+            .map_err(|e| conn.translate(kube::Error::BuildRequest(e)))?;
+        let page: Page<Slim> = decode_as_it_arrives(&conn.client, request)
+            .await
+            .map_err(|e| conn.translate(e))?;
+        items.extend(page.items.into_iter().map(K::from));
         match page.metadata.continue_.filter(|c| !c.is_empty()) {
             Some(token) => params = params.continue_token(&token),
             None => break,
@@ -76,57 +71,78 @@ where
     Ok(items)
 }
 
-/// What no row reads: who wrote which field, and last-applied copies.
-fn reduce_meta(meta: &mut ObjectMeta) {
-    meta.managed_fields = None;
-    meta.annotations = None;
-    meta.owner_references = None;
-}
-
-fn reduce_record(cm: &mut ConfigMap) {
-    reduce_meta(&mut cm.metadata);
-}
-
-/// A row reads a StatefulSet's replicas, status and the image of each container.
-fn reduce_statefulset(sts: &mut StatefulSet) {
-    reduce_meta(&mut sts.metadata);
-    if let Some(spec) = sts.spec.as_mut() {
-        spec.volume_claim_templates = None;
-        if let Some(pod) = spec.template.spec.as_mut() {
-            *pod = PodSpec {
-                containers: std::mem::take(&mut pod.containers)
-                    .into_iter()
-                    .map(|c| Container {
-                        name: c.name,
-                        image: c.image,
-                        ..Default::default()
-                    })
-                    .collect(),
-                ..Default::default()
-            };
+/// A response body decoded while it arrives, on a blocking thread fed chunk by chunk: the
+/// whole body is never held (a page of 250 pods is about 3 MB of JSON, and `list` reads
+/// four kinds at once).
+async fn decode_as_it_arrives<T>(
+    client: &kube::Client,
+    request: http::Request<Vec<u8>>,
+) -> Result<T, kube::Error>
+where
+    T: DeserializeOwned + Send + 'static,
+{
+    use futures::AsyncBufReadExt;
+    let body = client.request_stream(request).await?;
+    let (chunks, arriving) = tokio::sync::mpsc::channel::<Vec<u8>>(8);
+    let decoder = tokio::task::spawn_blocking(move || {
+        // Through a BufReader: serde_json reads a byte at a time, and std reads those
+        // straight from a BufReader's buffer.
+        serde_json::from_reader::<_, T>(std::io::BufReader::new(Chunks {
+            arriving,
+            current: Vec::new(),
+            read: 0,
+        }))
+    });
+    let mut body = Box::pin(body);
+    loop {
+        let chunk = body.fill_buf().await.map_err(kube::Error::ReadEvents)?;
+        if chunk.is_empty() {
+            break;
         }
-        spec.template.metadata = None;
+        let len = chunk.len();
+        // The decoder stopped early (a malformed body): its error is the one to report.
+        if chunks.send(chunk.to_vec()).await.is_err() {
+            break;
+        }
+        body.consume_unpin(len);
     }
+    drop(chunks);
+    decoder
+        .await
+        .map_err(|e| kube::Error::ReadEvents(std::io::Error::other(e)))?
+        .map_err(kube::Error::SerdeError)
 }
 
-fn reduce_service(svc: &mut Service) {
-    reduce_meta(&mut svc.metadata);
+/// The chunks of a body as one `Read`, for the decoder's thread.
+struct Chunks {
+    arriving: tokio::sync::mpsc::Receiver<Vec<u8>>,
+    current: Vec<u8>,
+    read: usize,
 }
 
-/// A row reads a pod's status (conditions, container states), not its spec.
-fn reduce_pod(pod: &mut Pod) {
-    reduce_meta(&mut pod.metadata);
-    pod.spec = None;
+impl std::io::Read for Chunks {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.read == self.current.len() {
+            match self.arriving.blocking_recv() {
+                Some(next) => (self.current, self.read) = (next, 0),
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len() - self.read);
+        buf[..n].copy_from_slice(&self.current[self.read..self.read + n]);
+        self.read += n;
+        Ok(n)
+    }
 }
 
 pub async fn collect(conn: &Connection, all_namespaces: bool) -> Result<Inventory, Failure> {
     let ours = format!("{}=k0smotron", naming::MANAGED_BY);
     let records = format!("{ours},{}=record", naming::COMPONENT);
     let (records, statefulsets, services, pods) = tokio::join!(
-        list_reduced(conn, all_namespaces, &records, reduce_record),
-        list_reduced(conn, all_namespaces, &ours, reduce_statefulset),
-        list_reduced(conn, all_namespaces, &ours, reduce_service),
-        list_reduced(conn, all_namespaces, &ours, reduce_pod)
+        list_slim::<ConfigMap, slim::Record>(conn, all_namespaces, &records),
+        list_slim::<StatefulSet, slim::Set>(conn, all_namespaces, &ours),
+        list_slim::<Service, slim::Present>(conn, all_namespaces, &ours),
+        list_slim::<Pod, slim::Running>(conn, all_namespaces, &ours)
     );
     Ok(Inventory {
         records: records?,

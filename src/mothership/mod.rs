@@ -14,6 +14,7 @@ pub mod probe;
 pub mod record;
 pub mod retry;
 pub mod scale;
+pub mod slim;
 pub mod wait;
 pub mod write;
 
