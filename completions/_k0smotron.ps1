@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a k0s control plane to the mothership and wait until it serves')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write one archive of a control plane: its record, certificate authorities and service-account key, and an etcd snapshot')
             [CompletionResult]::new('certs', 'certs', [CompletionResultType]::ParameterValue, 'Renew a control plane''s certificates from its kept CAs')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Merge a control plane''s admin kubeconfig into kubectl''s and switch to it; k0smotron keeps using the mothership')
             [CompletionResult]::new('disconnect', 'disconnect', [CompletionResultType]::ParameterValue, 'Switch kubectl back to the mothership context that `connect` remembered')
@@ -106,6 +107,25 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('--keep-on-failure', '--keep-on-failure', [CompletionResultType]::ParameterName, 'Leave what was written in place when create fails')
             [CompletionResult]::new('--merge', '--merge', [CompletionResultType]::ParameterName, 'Merge an admin kubeconfig into kubectl''s once the control plane serves (see `connect`)')
             [CompletionResult]::new('--switch-context', '--switch-context', [CompletionResultType]::ParameterName, 'With --merge: also make it the current context')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours and no spinners (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress: only data, warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress: only data, warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'k0smotron;backup' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Where to write the archive (`-`: standard output, when it is not a terminal). Default: NAME-TIME.backup.tar.gz in the current directory')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Where to write the archive (`-`: standard output, when it is not a terminal). Default: NAME-TIME.backup.tar.gz in the current directory')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection to the mothership')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours and no spinners (also when NO_COLOR is set)')
@@ -705,6 +725,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
         }
         'k0smotron;help' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a k0s control plane to the mothership and wait until it serves')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write one archive of a control plane: its record, certificate authorities and service-account key, and an etcd snapshot')
             [CompletionResult]::new('certs', 'certs', [CompletionResultType]::ParameterValue, 'Renew a control plane''s certificates from its kept CAs')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Merge a control plane''s admin kubeconfig into kubectl''s and switch to it; k0smotron keeps using the mothership')
             [CompletionResult]::new('disconnect', 'disconnect', [CompletionResultType]::ParameterValue, 'Switch kubectl back to the mothership context that `connect` remembered')
@@ -726,6 +747,9 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             break
         }
         'k0smotron;help;create' {
+            break
+        }
+        'k0smotron;help;backup' {
             break
         }
         'k0smotron;help;certs' {

@@ -16,6 +16,9 @@ _k0smotron() {
             ",$1")
                 cmd="k0smotron"
                 ;;
+            k0smotron,backup)
+                cmd="k0smotron__subcmd__backup"
+                ;;
             k0smotron,certs)
                 cmd="k0smotron__subcmd__certs"
                 ;;
@@ -87,6 +90,9 @@ _k0smotron() {
                 ;;
             k0smotron__subcmd__certs__subcmd__help,renew)
                 cmd="k0smotron__subcmd__certs__subcmd__help__subcmd__renew"
+                ;;
+            k0smotron__subcmd__help,backup)
+                cmd="k0smotron__subcmd__help__subcmd__backup"
                 ;;
             k0smotron__subcmd__help,certs)
                 cmd="k0smotron__subcmd__help__subcmd__certs"
@@ -197,12 +203,62 @@ _k0smotron() {
 
     case "${cmd}" in
         k0smotron)
-            opts="-n -o -v -q -h -V --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help --version create certs connect disconnect delete doctor list export kubeconfig pause resume scale status token join-token upgrade wait version completion help"
+            opts="-n -o -v -q -h -V --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help --version create backup certs connect disconnect delete doctor list export kubeconfig pause resume scale status token join-token upgrade wait version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml wide name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml wide name" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k0smotron__subcmd__backup)
+            opts="-f -n -o -v -q -h --file --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -799,8 +855,22 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__help)
-            opts="create certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help"
+            opts="create backup certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k0smotron__subcmd__help__subcmd__backup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

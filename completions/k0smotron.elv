@@ -35,6 +35,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand create 'Write a k0s control plane to the mothership and wait until it serves'
+            cand backup 'Write one archive of a control plane: its record, certificate authorities and service-account key, and an etcd snapshot'
             cand certs 'Renew a control plane''s certificates from its kept CAs'
             cand connect 'Merge a control plane''s admin kubeconfig into kubectl''s and switch to it; k0smotron keeps using the mothership'
             cand disconnect 'Switch kubectl back to the mothership context that `connect` remembered'
@@ -102,6 +103,24 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --keep-on-failure 'Leave what was written in place when create fails'
             cand --merge 'Merge an admin kubeconfig into kubectl''s once the control plane serves (see `connect`)'
             cand --switch-context 'With --merge: also make it the current context'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours and no spinners (also when NO_COLOR is set)'
+            cand -q 'No progress: only data, warnings and errors'
+            cand --quiet 'No progress: only data, warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'k0smotron;backup'= {
+            cand -f 'Where to write the archive (`-`: standard output, when it is not a terminal). Default: NAME-TIME.backup.tar.gz in the current directory'
+            cand --file 'Where to write the archive (`-`: standard output, when it is not a terminal). Default: NAME-TIME.backup.tar.gz in the current directory'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
             cand -v 'Print more about what is happening (on stderr)'
             cand --verbose 'Print more about what is happening (on stderr)'
             cand --no-color 'No colours and no spinners (also when NO_COLOR is set)'
@@ -658,6 +677,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         }
         &'k0smotron;help'= {
             cand create 'Write a k0s control plane to the mothership and wait until it serves'
+            cand backup 'Write one archive of a control plane: its record, certificate authorities and service-account key, and an etcd snapshot'
             cand certs 'Renew a control plane''s certificates from its kept CAs'
             cand connect 'Merge a control plane''s admin kubeconfig into kubectl''s and switch to it; k0smotron keeps using the mothership'
             cand disconnect 'Switch kubectl back to the mothership context that `connect` remembered'
@@ -678,6 +698,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'k0smotron;help;create'= {
+        }
+        &'k0smotron;help;backup'= {
         }
         &'k0smotron;help;certs'= {
             cand renew 'Re-issue every leaf certificate from the kept CAs and roll the pods one at a time'

@@ -254,3 +254,48 @@ pub fn remove(explicit: Option<&Path>, name: &str, server: &str) -> Result<Vec<R
     }
     Ok(changed)
 }
+
+/// A new file of mode 0600 (created so: never readable by others, not even for a moment),
+/// removed when dropped unless `keep` renamed it into place.
+pub struct PrivateFile {
+    path: PathBuf,
+    pub file: std::fs::File,
+    kept: bool,
+}
+
+impl PrivateFile {
+    /// A new file in `dir`, named after `purpose` and this process.
+    pub fn create(dir: &Path, purpose: &str) -> Result<PrivateFile, Failure> {
+        let path = dir.join(format!(".k0smotron-{purpose}-{}.tmp", std::process::id()));
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(|e| Failure::Failed(format!("cannot create {}: {e}", path.display())))?;
+        Ok(PrivateFile {
+            path,
+            file,
+            kept: false,
+        })
+    }
+
+    /// Flush it to disk and rename it to `to` (in the same directory: one atomic step).
+    pub fn keep(mut self, to: &Path) -> Result<(), Failure> {
+        let fail =
+            |e: std::io::Error| Failure::Failed(format!("cannot write {}: {e}", to.display()));
+        self.file.sync_all().map_err(fail)?;
+        std::fs::rename(&self.path, to).map_err(fail)?;
+        self.kept = true;
+        Ok(())
+    }
+}
+
+impl Drop for PrivateFile {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}

@@ -275,6 +275,126 @@ fn pause_and_resume_keep_what_etcd_holds() {
         get(&env, "kmc-nap-etcd-0", "/k0smotron/kept"),
         "across a pause"
     );
+    backup_holds_what_etcd_holds(&env, "nap", "across a pause");
+}
+
+/// `backup NAME` of a control plane whose etcd holds `value`: the archive, checked with
+/// tar and openssl.
+fn backup_holds_what_etcd_holds(env: &Env, name: &str, value: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(format!("{name}.tar.gz"));
+    let out = run(env, &["backup", name, "-f", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("private keys"), "{}", stderr(&out));
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    // Only the archive is left: the snapshot's temporary file is gone.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+    let listed = std::process::Command::new("tar")
+        .arg("tzf")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&listed.stdout).to_string();
+    let entries: Vec<&str> = listed.lines().collect();
+    assert_eq!(entries.first(), Some(&"backup.json"), "{listed}");
+    assert_eq!(entries.last(), Some(&"data/etcd.snapshot"), "{listed}");
+    for part in [
+        "record/cluster.yaml",
+        "record/endpoint",
+        "identity/ca/tls.key",
+        "identity/proxy/tls.key",
+        "identity/etcd/tls.key",
+        "identity/sa/tls.key",
+    ] {
+        assert!(entries.contains(&part), "{part} missing: {listed}");
+    }
+    let unpacked = dir.path().join("unpacked");
+    std::fs::create_dir(&unpacked).unwrap();
+    let untar = std::process::Command::new("tar")
+        .arg("xzf")
+        .arg(&file)
+        .arg("-C")
+        .arg(&unpacked)
+        .status()
+        .unwrap();
+    assert!(untar.success());
+
+    // etcd ends a snapshot with the SHA-256 of the rest: openssl agrees.
+    let snap = std::fs::read(unpacked.join("data/etcd.snapshot")).unwrap();
+    let (db, hash) = snap.split_at(snap.len() - 32);
+    std::fs::write(dir.path().join("db"), db).unwrap();
+    let digest = std::process::Command::new("openssl")
+        .args(["dgst", "-sha256", "-binary"])
+        .arg(dir.path().join("db"))
+        .output()
+        .unwrap();
+    assert_eq!(digest.stdout, hash, "the snapshot's own hash");
+    // The value put before is in the database (etcd stores values as written).
+    assert!(
+        snap.windows(value.len()).any(|w| w == value.as_bytes()),
+        "{value:?} not in the snapshot"
+    );
+
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(unpacked.join("backup.json")).unwrap()).unwrap();
+    assert_eq!(manifest["format"], "k0smotron.io/backup");
+    assert_eq!(manifest["version"], 1);
+    assert_eq!(manifest["name"], name);
+    assert_eq!(manifest["data"]["kind"], "etcdSnapshot");
+    assert_eq!(manifest["data"]["bytes"], snap.len() as u64);
+    assert!(
+        manifest["data"]["totalKeys"].as_i64().unwrap() > 0,
+        "{manifest}"
+    );
+    let whole = std::process::Command::new("openssl")
+        .args(["dgst", "-sha256", "-r"])
+        .arg(unpacked.join("data/etcd.snapshot"))
+        .output()
+        .unwrap();
+    let whole = String::from_utf8_lossy(&whole.stdout);
+    assert_eq!(
+        manifest["data"]["sha256"].as_str().unwrap(),
+        whole.split_whitespace().next().unwrap()
+    );
+    // The identity is the control plane's own: the archived CA is the Secret's.
+    assert_eq!(
+        std::fs::read_to_string(unpacked.join("identity/ca/tls.crt")).unwrap(),
+        secret_value(env, &format!("{name}-ca"), "tls.crt")
+    );
+    // The record says when, and `status` and `delete` say it.
+    let taken_at = manifest["takenAt"].as_str().unwrap();
+    assert_eq!(record(env, name)["data"]["lastBackup"], taken_at);
+    let status = run(env, &["status", name]);
+    assert!(
+        stdout(&status).contains(&format!("Last backup: {taken_at}")),
+        "{}",
+        stdout(&status)
+    );
+    let delete = run(env, &["delete", name, "--dry-run"]);
+    assert!(
+        stderr(&delete).contains(&format!("last backup: {taken_at}")),
+        "{}",
+        stderr(&delete)
+    );
+
+    // To standard output, for a pipe.
+    let out = run(env, &["backup", name, "-f", "-"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(&out.stdout[..2], &[0x1f, 0x8b], "gzip");
+    let mut tar = std::process::Command::new("tar")
+        .arg("tzf")
+        .arg("-")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    tar.stdin.take().unwrap().write_all(&out.stdout).unwrap();
+    let again = tar.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&again.stdout), listed);
 }
 
 #[test]

@@ -53,6 +53,9 @@ struct Target {
     created_namespace: bool,
     /// The recorded endpoint, to recognise the entry `kubeconfig --merge` wrote.
     endpoint: Option<String>,
+    /// When `backup` last wrote an archive of it (`None`: never, or no record).
+    last_backup: Option<String>,
+    has_record: bool,
 }
 
 async fn inspect(conn: &Connection, name: &str, keep_data: bool) -> Result<Target, Failure> {
@@ -65,6 +68,8 @@ async fn inspect(conn: &Connection, name: &str, keep_data: bool) -> Result<Targe
         name: name.to_string(),
         left: left?,
         created_namespace: rec.as_ref().is_some_and(|r| r.created_namespace),
+        last_backup: rec.as_ref().and_then(|r| r.last_backup.clone()),
+        has_record: rec.is_some(),
         endpoint: rec.map(|r| r.endpoint),
     })
 }
@@ -216,6 +221,15 @@ async fn delete_in(
         ui.note(&format!("{} in namespace {}:", t.name, conn.namespace));
         for line in by_kind(&t.left, args.keep_data, ui.note_width()) {
             ui.note(&line);
+        }
+        if !args.keep_data && t.has_record {
+            ui.note(&match &t.last_backup {
+                Some(at) => format!("  last backup: {at}"),
+                None => format!(
+                    "  no backup taken (`{}` first keeps its data)",
+                    crate::ui::hint::command(&format!("backup {}", t.name))
+                ),
+            });
         }
     }
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();

@@ -1,6 +1,7 @@
 //! The command line: global flags, one file per subcommand, and the mapping from failures
 //! to exit codes.
 
+mod backup;
 mod certs;
 mod completion;
 mod connect;
@@ -125,6 +126,12 @@ pub enum Command {
         after_help = "Examples:\n  k0smotron create demo\n  k0smotron -n control-planes create ci-42 --no-wait --ttl 2h\n  k0smotron create edge --service-type LoadBalancer --replicas 3\n  k0smotron create demo --dry-run -o yaml"
     )]
     Create(Box<create::CreateArgs>),
+    /// Write one archive of a control plane: its record, certificate authorities and
+    /// service-account key, and an etcd snapshot.
+    #[command(
+        after_help = "Examples:\n  k0smotron backup demo\n  k0smotron backup ci-42 -f ci-42.tar.gz\n  k0smotron backup demo -f - | aws s3 cp - s3://backups/demo.tar.gz"
+    )]
+    Backup(backup::BackupArgs),
     /// Renew a control plane's certificates from its kept CAs.
     #[command(after_help = "Examples:\n  k0smotron certs renew demo")]
     Certs(certs::CertsArgs),
@@ -204,6 +211,7 @@ pub enum Command {
 /// rather than accepted and ignored.
 fn prints_no_data(command: &Command) -> Option<&'static str> {
     Some(match command {
+        Command::Backup(_) => "backup",
         Command::Certs(_) => "certs renew",
         Command::Connect(_) => "connect",
         Command::Disconnect(_) => "disconnect",
@@ -227,6 +235,7 @@ async fn dispatch(cli: Cli, ui: Ui) -> Result<(), Failure> {
     }
     match cli.command {
         Command::Create(args) => create::run(*args, &cli.global, &ui).await,
+        Command::Backup(args) => backup::run(args, &cli.global, &ui).await,
         Command::Certs(args) => certs::run(args, &cli.global, &ui).await,
         Command::Connect(args) => connect::connect(args, &cli.global, &ui).await,
         Command::Disconnect(args) => connect::disconnect(args, &cli.global, &ui).await,

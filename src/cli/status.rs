@@ -79,6 +79,12 @@ fn human(r: &status::Report) -> String {
             c.certificate, c.not_after, c.days_left
         ));
     }
+    out.push_str(&format!(
+        "Last backup: {}\n",
+        s.last_backup_at
+            .as_deref()
+            .unwrap_or("none taken by k0smotron backup")
+    ));
     out
 }
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::naming;
-use super::plan::record::{PAUSED_KEY, TTL_KEY};
+use super::plan::record::{LAST_BACKUP_KEY, PAUSED_KEY, TTL_KEY};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Status {
@@ -61,6 +61,8 @@ pub struct Row {
     pub etcd_members: Option<i32>,
     /// RFC 3339: when the leaf certificates `create` or the last `certs renew` issued run out.
     pub certificates_expire_at: String,
+    /// RFC 3339: when `backup` last wrote an archive of it, or null.
+    pub last_backup_at: Option<String>,
 }
 
 /// Everything listed, in one scope (a namespace or all).
@@ -420,6 +422,7 @@ fn row(
             .unwrap_or_default(),
         etcd_members: etcd.and_then(|s| s.spec.as_ref()?.replicas),
         certificates_expire_at: rfc3339(certs_end),
+        last_backup_at: data.get(LAST_BACKUP_KEY).cloned(),
     }
 }
 

@@ -83,28 +83,58 @@ pub struct Output {
 
 /// Run `k0s ARGS` in container `controller` of `pod`.
 pub async fn k0s(conn: &Connection, pod: &str, args: &[&str]) -> Result<Output, Failure> {
-    let api: Api<Pod> = Api::namespaced(conn.client.clone(), &conn.namespace);
     let mut command = vec!["k0s"];
     command.extend_from_slice(args);
+    let mut out = Vec::new();
+    let ran = stream(conn, pod, "controller", &command, "k0s", |chunk| {
+        out.extend_from_slice(chunk);
+        Ok(())
+    })
+    .await?;
+    Ok(Output {
+        stdout: String::from_utf8_lossy(&out).into_owned(),
+        ..ran
+    })
+}
+
+/// Run `command` in `container` of `pod`, handing its standard output to `sink` chunk by
+/// chunk as it arrives (it may be large, and binary); standard error is collected. `what`
+/// names the program in messages. The returned output's `stdout` is empty.
+pub async fn stream(
+    conn: &Connection,
+    pod: &str,
+    container: &str,
+    command: &[&str],
+    what: &str,
+    mut sink: impl FnMut(&[u8]) -> std::io::Result<()>,
+) -> Result<Output, Failure> {
+    let api: Api<Pod> = Api::namespaced(conn.client.clone(), &conn.namespace);
     let ap = AttachParams::default()
-        .container("controller")
+        .container(container)
         .stdin(false)
         .stdout(true)
         .stderr(true);
     let mut process = api
-        .exec(pod, command, &ap)
+        .exec(pod, command.to_vec(), &ap)
         .await
-        .map_err(|e| exec_error(conn, pod, e))?;
-    let (mut out, mut err) = (String::new(), String::new());
+        .map_err(|e| exec_error(conn, pod, what, e))?;
     let mut stdout = process.stdout().expect("stdout requested");
     let mut stderr = process.stderr().expect("stderr requested");
     let status = process.take_status();
-    let (a, b) = tokio::join!(
-        stdout.read_to_string(&mut out),
-        stderr.read_to_string(&mut err)
-    );
-    a.and(b)
-        .map_err(|e| Failure::Failed(format!("reading k0s's output in pod {pod}: {e}")))?;
+    let read_out = async {
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = stdout.read(&mut buf).await?;
+            if n == 0 {
+                return Ok::<_, std::io::Error>(());
+            }
+            sink(&buf[..n])?;
+        }
+    };
+    let mut err = String::new();
+    let (a, b) = tokio::join!(read_out, stderr.read_to_string(&mut err));
+    a.and(b.map(|_| ()))
+        .map_err(|e| Failure::Failed(format!("reading {what}'s output in pod {pod}: {e}")))?;
     let status = match status {
         Some(s) => s.await,
         None => None,
@@ -115,14 +145,14 @@ pub async fn k0s(conn: &Connection, pod: &str, args: &[&str]) -> Result<Output, 
         .is_none_or(|s| s.status.as_deref() == Some("Success"));
     let message = status.and_then(|s| s.message).unwrap_or_default();
     Ok(Output {
-        stdout: out,
+        stdout: String::new(),
         stderr: err,
         success,
         message,
     })
 }
 
-fn exec_error(conn: &Connection, pod: &str, e: kube::Error) -> Failure {
+fn exec_error(conn: &Connection, pod: &str, what: &str, e: kube::Error) -> Failure {
     use kube::client::UpgradeConnectionError;
     let forbidden = match &e {
         kube::Error::UpgradeConnection(UpgradeConnectionError::ProtocolSwitch(code)) => {
@@ -133,12 +163,12 @@ fn exec_error(conn: &Connection, pod: &str, e: kube::Error) -> Failure {
     };
     if forbidden {
         return Failure::Failed(format!(
-            "permission denied: may not create pods/exec in namespace {} (running k0s in pod {pod}); an RBAC rule granting create on pods/exec is missing",
+            "permission denied: may not create pods/exec in namespace {} (running {what} in pod {pod}); an RBAC rule granting create on pods/exec is missing",
             conn.namespace
         ));
     }
     Failure::Failed(format!(
-        "running k0s in pod {pod} failed: {}",
+        "running {what} in pod {pod} failed: {}",
         conn.translate(e)
     ))
 }

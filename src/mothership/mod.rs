@@ -1,6 +1,7 @@
 //! The mothership layer: connecting with kubectl's rules, error translation, and the
 //! requests commands make (concurrently where they are independent).
 
+pub mod backup;
 pub mod certs;
 pub mod child_api;
 pub mod delete;

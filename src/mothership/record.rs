@@ -44,6 +44,8 @@ pub struct Record {
     pub etcd_image: Option<String>,
     /// The start (RFC 3339) of a `certs renew` that has not finished.
     pub certs_renewal: Option<String>,
+    /// When (RFC 3339) `backup` last wrote an archive of it.
+    pub last_backup: Option<String>,
 }
 
 fn ours(labels: Option<&BTreeMap<String, String>>, name: &str) -> bool {
@@ -213,6 +215,11 @@ async fn record_map(conn: &Connection, name: &str) -> Result<ConfigMap, Failure>
     }
 }
 
+/// Everything the record holds (the Cluster document, the endpoint, the dates).
+pub async fn data(conn: &Connection, name: &str) -> Result<BTreeMap<String, String>, Failure> {
+    Ok(record_map(conn, name).await?.data.unwrap_or_default())
+}
+
 /// The `k0smotron.io/v1beta2` Cluster document the record holds, as written.
 pub async fn document(conn: &Connection, name: &str) -> Result<String, Failure> {
     record_map(conn, name)
@@ -282,6 +289,9 @@ pub async fn read(conn: &Connection, name: &str) -> Result<Record, Failure> {
             .and_then(|v| v.as_str())
             .map(String::from),
         certs_renewal: data.get(crate::core::certs::RENEWAL_KEY).cloned(),
+        last_backup: data
+            .get(crate::core::plan::record::LAST_BACKUP_KEY)
+            .cloned(),
         state_in_empty_dir: doc.pointer("/spec/storage/type").and_then(|v| v.as_str())
             == Some("kine")
             && doc

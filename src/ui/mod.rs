@@ -298,6 +298,15 @@ impl Step {
         self.finish(Status::Fail, detail);
     }
 
+    /// Done or failed, as `result` says; the result is handed back.
+    pub fn end<T, E>(self, result: Result<T, E>) -> Result<T, E> {
+        match &result {
+            Ok(_) => self.done(""),
+            Err(_) => self.failed(""),
+        }
+        result
+    }
+
     /// A note under the step, above its spinner (warnings while waiting).
     pub fn warn(&self, message: &str) {
         self.ui.check(Status::Warn, message);

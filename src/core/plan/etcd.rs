@@ -54,6 +54,18 @@ const PKI: &str = "/var/lib/k0s/pki/etcd";
 /// The endpoint goes through the variable, since etcdctl refuses a flag its environment sets.
 pub const READINESS: &str = "ETCDCTL_ENDPOINTS=https://127.0.0.1:2379 exec etcdctl endpoint health";
 const DATA: &str = "/var/lib/k0s/etcd";
+/// Run in a member's etcd container by `backup`: a snapshot of this member (healthy, as
+/// `backup` picks a Ready one) saved beside its data, on the volume sized for a second copy
+/// of the database, then `etcdutl`'s status of it (JSON, the last line of standard error),
+/// then the file itself on standard output; the file is removed whatever happens.
+pub fn snapshot_script() -> String {
+    format!(
+        "set -e; f={DATA}/k0smotron-backup-$$.db; trap 'rm -f \"$f\"' EXIT; \
+ETCDCTL_ENDPOINTS=https://127.0.0.1:2379 etcdctl snapshot save \"$f\" >&2; \
+etcdutl snapshot status \"$f\" -w json >&2; cat \"$f\""
+    )
+}
+
 /// Above etcdctl's own 5 s command timeout, so a slow member is reported by etcdctl.
 const READINESS_TIMEOUT_SECONDS: i32 = 10;
 /// While a member starts, its health is asked every second, so it is Ready (and the

@@ -17,6 +17,9 @@ pub const WORKER_ENDPOINT_KEY: &str = "workerEndpoint";
 /// The record key of `create --ttl`, in seconds.
 pub const TTL_KEY: &str = "ttlSeconds";
 
+/// The record key `backup` writes: when (RFC 3339) the last archive was taken.
+pub const LAST_BACKUP_KEY: &str = "lastBackup";
+
 /// `exposure` is `None` while the mothership has not allocated anything yet.
 pub fn record(r: &Resolved, exposure: Option<&Exposure>, cli_version: &str) -> ConfigMap {
     let mut data = std::collections::BTreeMap::new();

@@ -1,0 +1,234 @@
+//! `k0smotron backup [NAME] [-f FILE]`: one archive with what makes the control plane itself
+//! (its record, certificate authorities and service-account key) and its data (an etcd
+//! snapshot taken in a healthy member). The archive holds private keys: it is created 0600,
+//! written under a temporary name and renamed, and the command says so.
+
+use std::io::{Seek, Write};
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::Global;
+use crate::core::backup::{self, Contents, Data, Manifest};
+use crate::error::Failure;
+use crate::files::PrivateFile;
+use crate::mothership::{backup as take, record};
+use crate::ui::Ui;
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The control plane (may be left out when the namespace has exactly one).
+    #[arg(add = super::names::existing())]
+    pub name: Option<String>,
+    /// Where to write the archive (`-`: standard output, when it is not a terminal).
+    /// Default: NAME-TIME.backup.tar.gz in the current directory.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+/// Where the archive goes, checked before anything is asked of the mothership.
+enum Target {
+    Stdout,
+    /// A file in `dir`; `None`: the default name, known once the time is.
+    File {
+        dir: PathBuf,
+        path: Option<PathBuf>,
+    },
+}
+
+impl Target {
+    fn check(file: Option<&Path>) -> Result<Target, Failure> {
+        let Some(file) = file else {
+            return Ok(Target::File {
+                dir: PathBuf::from("."),
+                path: None,
+            });
+        };
+        if file == Path::new("-") {
+            if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                return Err(Failure::Usage(
+                    "--file -: standard output is a terminal, and the archive is binary; redirect it (`> FILE`) or name a file".into(),
+                ));
+            }
+            return Ok(Target::Stdout);
+        }
+        if file.is_dir() {
+            return Err(Failure::Usage(format!(
+                "--file {}: is a directory; name the archive file",
+                file.display()
+            )));
+        }
+        let dir = file
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        if !dir.is_dir() {
+            return Err(Failure::Usage(format!(
+                "--file {}: directory {} does not exist",
+                file.display(),
+                dir.display()
+            )));
+        }
+        Ok(Target::File {
+            dir,
+            path: Some(file.to_path_buf()),
+        })
+    }
+
+    /// Where the temporary files go: beside the archive (one rename puts it in place).
+    fn dir(&self) -> PathBuf {
+        match self {
+            Target::Stdout => std::env::temp_dir(),
+            Target::File { dir, .. } => dir.clone(),
+        }
+    }
+}
+
+fn io_failure(what: &str) -> impl Fn(std::io::Error) -> Failure + '_ {
+    move |e| Failure::Failed(format!("{what}: {e}"))
+}
+
+pub async fn run(args: BackupArgs, global: &Global, ui: &Ui) -> Result<(), Failure> {
+    let target = Target::check(args.file.as_deref())?;
+    let conn = global.connect(ui).await?;
+    let name = record::resolve_name(&conn, args.name.as_deref()).await?;
+    let rec = record::read(&conn, &name).await?;
+    if rec.paused.is_some() {
+        return Err(record::paused(&name));
+    }
+    let taken = time::OffsetDateTime::now_utc();
+    let taken_at = taken
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+
+    let step = ui.step("Reading the record and the certificate authorities");
+    let (record_data, identity) = step.end(take::record_and_identity(&conn, &name).await)?;
+
+    let mut snapshot = None;
+    let data = match (rec.storage.as_str(), rec.single_writer) {
+        ("etcd", _) => {
+            let member = take::healthy_member(&conn, &name).await?;
+            let step = ui.step(&format!("Taking an etcd snapshot in {member}"));
+            let mut file = PrivateFile::create(&target.dir(), "snapshot")?;
+            let taken = take::etcd_snapshot(&conn, &member, |chunk| file.file.write_all(chunk))
+                .await
+                .map(|(checked, status)| {
+                    let detail = format!(
+                        "revision {}, {}, {}",
+                        status.revision,
+                        crate::ui::count(status.total_key, "key"),
+                        human_bytes(checked.bytes)
+                    );
+                    (checked, status, detail)
+                });
+            let (checked, status, detail) = match taken {
+                Ok(t) => t,
+                Err(e) => {
+                    step.failed("");
+                    return Err(e);
+                }
+            };
+            step.done(&detail);
+            file.file
+                .rewind()
+                .map_err(io_failure("reading the snapshot back"))?;
+            let bytes = checked.bytes;
+            snapshot = Some((file, bytes));
+            Data::EtcdSnapshot {
+                file: backup::SNAPSHOT.into(),
+                member,
+                bytes,
+                sha256: checked.sha256,
+                revision: status.revision,
+                total_keys: status.total_key,
+            }
+        }
+        ("kine", false) => Data::NotIncluded {
+            reason: "kine keeps the data in an external database: it is backed up where that database is kept".into(),
+        },
+        (storage, _) => {
+            return Err(Failure::Failed(format!(
+                "{name} keeps its data in kine's SQLite database inside the controller pod; `backup` takes etcd snapshots, and does not copy that database yet (storage {storage})"
+            )));
+        }
+    };
+    let manifest = Manifest {
+        format: backup::FORMAT.into(),
+        version: backup::VERSION,
+        taken_at: taken_at.clone(),
+        k0smotron_version: env!("CARGO_PKG_VERSION").into(),
+        name: name.clone(),
+        namespace: conn.namespace.clone(),
+        storage: rec.storage.clone(),
+        data,
+    };
+    let contents = Contents {
+        manifest: &manifest,
+        record: &record_data,
+        identity: &identity,
+    };
+
+    let shown = match &target {
+        Target::Stdout => "standard output".to_string(),
+        Target::File { dir, path } => path
+            .clone()
+            .unwrap_or_else(|| dir.join(backup::default_file_name(&name, taken)))
+            .display()
+            .to_string(),
+    };
+    let step = ui.step(&format!("Writing {shown}"));
+    let written = write_archive(&target, &shown, &contents, snapshot, taken);
+    step.end(written)?;
+    ui.note(&format!(
+        "{shown} holds the private keys of {name}'s certificate authorities and its service-account key: keep it as safe as an admin kubeconfig"
+    ));
+    // Said last, once the archive is in place: `list` and `status` show it.
+    record::set_data(
+        &conn,
+        &name,
+        serde_json::json!({ crate::core::plan::record::LAST_BACKUP_KEY: taken_at }),
+    )
+    .await
+}
+
+fn write_archive(
+    target: &Target,
+    shown: &str,
+    contents: &Contents,
+    snapshot: Option<(PrivateFile, u64)>,
+    taken: time::OffsetDateTime,
+) -> Result<(), Failure> {
+    let mut snapshot = snapshot;
+    let data = snapshot
+        .as_mut()
+        .map(|(f, bytes)| (&mut f.file as &mut dyn std::io::Read, *bytes));
+    match target {
+        Target::Stdout => {
+            let out = std::io::BufWriter::new(std::io::stdout().lock());
+            backup::write(out, contents, data, taken)
+                .and_then(|mut out| out.flush())
+                .map_err(io_failure("writing the archive to standard output"))
+        }
+        Target::File { dir, .. } => {
+            let mut archive = PrivateFile::create(dir, "backup")?;
+            backup::write(
+                std::io::BufWriter::new(&mut archive.file),
+                contents,
+                data,
+                taken,
+            )
+            .and_then(|mut out| out.flush())
+            .map_err(io_failure(&format!("writing {shown}")))?;
+            archive.keep(Path::new(shown))
+        }
+    }
+}
+
+fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64),
+        n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{n} B"),
+    }
+}

@@ -1,0 +1,333 @@
+//! The backup archive: a gzip-compressed tar (`tar tzf` lists it) holding, in this order,
+//! `backup.json` (what the archive is: format and version, the control plane, when, what
+//! data), the record's data under `record/`, the certificate authorities and the
+//! service-account key under `identity/SUFFIX/` (the `NAME-SUFFIX` Secrets), and the data:
+//! `data/etcd.snapshot`, as `etcdctl snapshot save` wrote it. The manifest comes first, so
+//! a reader learns the format version before anything else.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub const FORMAT: &str = "k0smotron.io/backup";
+/// Bumped whenever a reader of the previous version could misread an archive.
+pub const VERSION: u32 = 1;
+pub const MANIFEST: &str = "backup.json";
+pub const SNAPSHOT: &str = "data/etcd.snapshot";
+/// The certificate Secrets (`NAME-SUFFIX`) that make a control plane the same identity: the
+/// cluster CA, the front-proxy CA, the etcd CA and the service-account key. Leaf
+/// certificates are issued again from them.
+pub const IDENTITY: [&str; 4] = ["ca", "proxy", "etcd", "sa"];
+
+/// What the archive is, as `backup.json` (camelCase).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Manifest {
+    pub format: String,
+    pub version: u32,
+    /// RFC 3339.
+    pub taken_at: String,
+    pub k0smotron_version: String,
+    pub name: String,
+    pub namespace: String,
+    /// `etcd` or `kine`, as recorded.
+    pub storage: String,
+    pub data: Data,
+}
+
+/// Where the control plane's data is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Data {
+    /// An etcd snapshot, taken in `member`, at `file` in the archive.
+    #[serde(rename_all = "camelCase")]
+    EtcdSnapshot {
+        file: String,
+        member: String,
+        bytes: u64,
+        /// SHA-256 of the whole file, hex.
+        sha256: String,
+        revision: i64,
+        total_keys: i64,
+    },
+    /// Kept by someone else (an external database): not in the archive.
+    #[serde(rename_all = "camelCase")]
+    NotIncluded { reason: String },
+}
+
+/// What `etcdutl snapshot status -w json` says of a snapshot.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotStatus {
+    pub hash: u64,
+    pub revision: i64,
+    pub total_key: i64,
+    pub total_size: u64,
+}
+
+/// The last line of `text` that parses as a snapshot status (etcdutl may log before it).
+pub fn snapshot_status(text: &str) -> Option<SnapshotStatus> {
+    text.lines()
+        .rev()
+        .find_map(|l| serde_json::from_str(l.trim()).ok())
+}
+
+/// Checks a snapshot as it streams by: etcd appends the SHA-256 of the database (whose size
+/// is a multiple of 512) to a snapshot, and `etcdutl snapshot restore` refuses a file whose
+/// hash does not match. Checking here finds a transfer that lost or changed bytes before the
+/// archive is written.
+#[derive(Default)]
+pub struct SnapshotCheck {
+    body: Sha256,
+    whole: Sha256,
+    /// The last 32 bytes seen: the hash, once the stream ends.
+    tail: Vec<u8>,
+    bytes: u64,
+}
+
+/// A snapshot that passed: its size and the SHA-256 of the whole file (hex).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedSnapshot {
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+const HASH_LEN: usize = 32;
+
+impl SnapshotCheck {
+    pub fn update(&mut self, chunk: &[u8]) {
+        self.whole.update(chunk);
+        self.bytes += chunk.len() as u64;
+        self.tail.extend_from_slice(chunk);
+        if self.tail.len() > HASH_LEN {
+            let done = self.tail.len() - HASH_LEN;
+            self.body.update(&self.tail[..done]);
+            self.tail.drain(..done);
+        }
+    }
+
+    pub fn finish(self) -> Result<CheckedSnapshot, String> {
+        if self.bytes % 512 != HASH_LEN as u64 {
+            return Err(format!(
+                "the etcd snapshot ({} bytes) does not end with etcd's integrity hash: it was cut short or is not a snapshot",
+                self.bytes
+            ));
+        }
+        if self.body.finalize().as_slice() != self.tail.as_slice() {
+            return Err(
+                "the etcd snapshot does not match its integrity hash: bytes were changed on the way"
+                    .into(),
+            );
+        }
+        Ok(CheckedSnapshot {
+            bytes: self.bytes,
+            sha256: hex(&self.whole.finalize()),
+        })
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The archive's default file name: the control plane and the time, sortable.
+pub fn default_file_name(name: &str, taken_at: time::OffsetDateTime) -> String {
+    let t = taken_at;
+    format!(
+        "{name}-{:04}{:02}{:02}T{:02}{:02}{:02}Z.backup.tar.gz",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// What goes into an archive besides the data.
+pub struct Contents<'a> {
+    pub manifest: &'a Manifest,
+    /// The record ConfigMap's data.
+    pub record: &'a BTreeMap<String, String>,
+    /// `(SUFFIX, data)` of each identity Secret.
+    pub identity: &'a [(String, BTreeMap<String, Vec<u8>>)],
+}
+
+/// Write the archive to `out`; `snapshot` is the data file when there is one (its size
+/// given, as tar needs it first). Every entry is mode 0600 and dated `taken`.
+pub fn write<W: Write>(
+    out: W,
+    contents: &Contents,
+    snapshot: Option<(&mut dyn Read, u64)>,
+    taken: time::OffsetDateTime,
+) -> std::io::Result<W> {
+    let gz = flate2::write::GzEncoder::new(out, flate2::Compression::default());
+    let mut tar = tar::Builder::new(gz);
+    let mtime = taken.unix_timestamp().max(0) as u64;
+    let add = |tar: &mut tar::Builder<_>, path: &str, size: u64, data: &mut dyn Read| {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(size);
+        header.set_mode(0o600);
+        header.set_mtime(mtime);
+        header.set_entry_type(tar::EntryType::Regular);
+        tar.append_data(&mut header, path, data)
+    };
+    let manifest = serde_json::to_vec_pretty(contents.manifest).map_err(std::io::Error::other)?;
+    add(
+        &mut tar,
+        MANIFEST,
+        manifest.len() as u64,
+        &mut manifest.as_slice(),
+    )?;
+    for (key, value) in contents.record {
+        add(
+            &mut tar,
+            &format!("record/{key}"),
+            value.len() as u64,
+            &mut value.as_bytes(),
+        )?;
+    }
+    for (suffix, data) in contents.identity {
+        for (key, value) in data {
+            add(
+                &mut tar,
+                &format!("identity/{suffix}/{key}"),
+                value.len() as u64,
+                &mut value.as_slice(),
+            )?;
+        }
+    }
+    if let Some((data, size)) = snapshot {
+        add(&mut tar, SNAPSHOT, size, data)?;
+    }
+    tar.into_inner()?.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stand-in snapshot: 1024 bytes of "database" and its SHA-256, as etcd ends one.
+    fn snapshot() -> Vec<u8> {
+        let mut db: Vec<u8> = (0..1024u32).map(|i| (i % 251) as u8).collect();
+        let hash = Sha256::digest(&db);
+        db.extend_from_slice(&hash);
+        db
+    }
+
+    fn check(bytes: &[u8], chunk: usize) -> Result<CheckedSnapshot, String> {
+        let mut c = SnapshotCheck::default();
+        for part in bytes.chunks(chunk) {
+            c.update(part);
+        }
+        c.finish()
+    }
+
+    #[test]
+    fn a_snapshot_passes_whatever_the_chunks_and_reports_its_size_and_hash() {
+        let snap = snapshot();
+        let whole = hex(&Sha256::digest(&snap));
+        for chunk in [1, 7, 32, 33, 500, 4096] {
+            assert_eq!(
+                check(&snap, chunk),
+                Ok(CheckedSnapshot {
+                    bytes: 1056,
+                    sha256: whole.clone()
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn a_cut_or_changed_snapshot_fails() {
+        let snap = snapshot();
+        assert!(check(&snap[..1000], 64).unwrap_err().contains("cut short"));
+        let mut changed = snap.clone();
+        changed[10] ^= 1;
+        assert!(check(&changed, 64).unwrap_err().contains("changed"));
+        assert!(check(&[], 64).is_err());
+    }
+
+    #[test]
+    fn etcdutl_status_is_read_from_its_last_json_line() {
+        let said = "{\"level\":\"info\",\"msg\":\"x\"}\n{\"hash\":3135336913,\"revision\":12,\"totalKey\":9,\"totalSize\":20480,\"version\":\"3.6.0\"}\n";
+        let s = snapshot_status(said).unwrap();
+        assert_eq!((s.revision, s.total_key, s.total_size), (12, 9, 20480));
+        assert!(snapshot_status("Error: snapshot file not found").is_none());
+    }
+
+    #[test]
+    fn default_names_sort_by_time() {
+        let t = time::macros::datetime!(2026-12-06 02:45:07 UTC);
+        assert_eq!(
+            default_file_name("ci-42", t),
+            "ci-42-20261206T024507Z.backup.tar.gz"
+        );
+    }
+
+    #[test]
+    fn the_archive_lists_the_manifest_first_and_holds_every_part() {
+        let manifest = Manifest {
+            format: FORMAT.into(),
+            version: VERSION,
+            taken_at: "2026-12-06T02:45:07Z".into(),
+            k0smotron_version: "0.1.0".into(),
+            name: "demo".into(),
+            namespace: "ns".into(),
+            storage: "etcd".into(),
+            data: Data::EtcdSnapshot {
+                file: SNAPSHOT.into(),
+                member: "kmc-demo-etcd-0".into(),
+                bytes: 1056,
+                sha256: "ab".into(),
+                revision: 12,
+                total_keys: 9,
+            },
+        };
+        let record = BTreeMap::from([("cluster.yaml".to_string(), "spec: {}\n".to_string())]);
+        let identity = vec![(
+            "ca".to_string(),
+            BTreeMap::from([("tls.crt".to_string(), b"CERT".to_vec())]),
+        )];
+        let snap = snapshot();
+        let out = write(
+            Vec::new(),
+            &Contents {
+                manifest: &manifest,
+                record: &record,
+                identity: &identity,
+            },
+            Some((&mut snap.as_slice(), snap.len() as u64)),
+            time::macros::datetime!(2026-12-06 02:45:07 UTC),
+        )
+        .unwrap();
+        let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(out.as_slice()));
+        let mut seen = Vec::new();
+        for entry in archive.entries().unwrap() {
+            let mut entry = entry.unwrap();
+            assert_eq!(entry.header().mode().unwrap(), 0o600);
+            let path = entry.path().unwrap().to_string_lossy().into_owned();
+            let mut body = Vec::new();
+            entry.read_to_end(&mut body).unwrap();
+            if path == MANIFEST {
+                let read: Manifest = serde_json::from_slice(&body).unwrap();
+                assert_eq!(read, manifest);
+            }
+            if path == SNAPSHOT {
+                assert_eq!(body, snap);
+            }
+            seen.push(path);
+        }
+        assert_eq!(
+            seen,
+            [
+                MANIFEST,
+                "record/cluster.yaml",
+                "identity/ca/tls.crt",
+                SNAPSHOT
+            ]
+        );
+    }
+}
