@@ -77,3 +77,122 @@ fn what_cannot_be_backed_up_fails_with_the_reason_and_leaves_no_file() {
         stderr(&delete)
     );
 }
+
+/// An archive made by hand with tar: `backup.json` holding `manifest`, then `extra` files.
+fn handmade(dir: &std::path::Path, manifest: &str, extra: &[(&str, &str)]) -> std::path::PathBuf {
+    let root = dir.join("root");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("backup.json"), manifest).unwrap();
+    let mut names = vec!["backup.json".to_string()];
+    for (path, text) in extra {
+        let p = root.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        names.push(path.to_string());
+    }
+    let file = dir.join("handmade.tar.gz");
+    let ok = std::process::Command::new("tar")
+        .arg("czf")
+        .arg(&file)
+        .arg("-C")
+        .arg(&root)
+        .args(&names)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    file
+}
+
+#[test]
+fn damaged_cut_foreign_and_newer_archives_are_refused_before_any_request() {
+    let env = Env::new();
+    // A real archive to damage: kine on an external database needs no exec to back up.
+    create(
+        &env,
+        "ext",
+        &["--datasource", "postgres://db.example:5432/k0s"],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("ext.tar.gz");
+    let out = run(&env, &["backup", "ext", "-f", good.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let bytes = std::fs::read(&good).unwrap();
+
+    let cut = dir.path().join("cut.tar.gz");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let mut flipped = bytes.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0xff;
+    let damaged = dir.path().join("damaged.tar.gz");
+    std::fs::write(&damaged, &flipped).unwrap();
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "not an archive\n").unwrap();
+    let newer = handmade(
+        &dir.path().join("newer"),
+        r#"{"format": "k0smotron.io/backup", "version": 2}"#,
+        &[],
+    );
+    let foreign = handmade(
+        &dir.path().join("foreign"),
+        r#"{"format": "velero.io/backup", "version": 1}"#,
+        &[],
+    );
+    env.ms.reset_requests();
+    for (file, says) in [
+        (&cut, "damaged or cut short"),
+        (&damaged, ""),
+        (&text, "damaged or cut short"),
+        (&newer, "format version 2"),
+        (&foreign, "not a k0smotron backup"),
+        (&dir.path().join("missing.tar.gz"), "No such file"),
+    ] {
+        let out = run(&env, &["restore", file.to_str().unwrap(), "--name", "copy"]);
+        assert_eq!(out.status.code(), Some(2), "{file:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{file:?}: {}", stderr(&out));
+    }
+    assert_eq!(
+        env.ms.requests().total(),
+        0,
+        "nothing asked, nothing written"
+    );
+}
+
+#[test]
+fn an_external_database_control_plane_comes_back_as_the_same_identity() {
+    let env = Env::new();
+    create(
+        &env,
+        "ext",
+        &["--datasource", "postgres://db.example:5432/k0s"],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ext.tar.gz");
+    let out = run(&env, &["backup", "ext", "-f", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let listed = std::process::Command::new("tar")
+        .arg("xzOf")
+        .arg(&file)
+        .arg("backup.json")
+        .output()
+        .unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(manifest["data"]["kind"], "notIncluded", "{manifest}");
+
+    let ca = ca_of(&env, "ext");
+    let out = run(&env, &["delete", "ext", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run(&env, &["restore", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(ca_of(&env, "ext"), ca);
+    // Under another name beside it: the same authorities, its own objects.
+    let out = run(
+        &env,
+        &["restore", file.to_str().unwrap(), "--name", "ext-copy"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(ca_of(&env, "ext-copy"), ca);
+    // A name already taken is refused before anything is written, as create refuses it.
+    let out = run(&env, &["restore", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(ca_of(&env, "ext"), ca);
+}

@@ -126,6 +126,17 @@ fn create_refuses_the_claims_that_delete_keep_data_left_until_they_go() {
 fn keep_data_not_found_and_names_are_required() {
     let env = Env::new();
     create(&env, "kept", &[]);
+    // --dry-run says what would go and deletes nothing.
+    let before = ours(&env, "kept");
+    let out = run(&env, &["delete", "kept", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("statefulsets: kmc-kept")
+            && stderr(&out).contains("nothing was deleted"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(ours(&env, "kept"), before);
     let out = run(&env, &["delete", "kept", "--keep-data"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(

@@ -215,6 +215,48 @@ fn etcd_grows_to_three_real_members_keeps_its_data_and_replaces_a_lost_one() {
         "{}",
         text(&logs)
     );
+
+    // Backed up with three members, deleted, restored: one member from the snapshot, grown
+    // back to three one at a time, each holding the data.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("grow.tar.gz");
+    let file = file.to_str().unwrap();
+    let out = run(&env, &["backup", "grow", "-f", file]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run(&env, &["delete", "grow", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run(&env, &["restore", file, "--timeout", "5m"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stderr(&out),
+        diagnose(&env, "grow")
+    );
+    assert!(
+        stderr(&out).contains("Adding etcd member 3 of 3"),
+        "{}",
+        stderr(&out)
+    );
+    let mut listed = members(&env, "kmc-grow-etcd-0");
+    listed.sort();
+    assert_eq!(
+        listed,
+        vec![
+            "kmc-grow-etcd-0,started",
+            "kmc-grow-etcd-1,started",
+            "kmc-grow-etcd-2,started"
+        ]
+    );
+    wait_for(60, "three healthy members after the restore", || {
+        healthy_members(&env, "kmc-grow-etcd-0").0 == 3
+    });
+    for m in 0..3 {
+        assert_eq!(
+            get(&env, &format!("kmc-grow-etcd-{m}"), "/k0smotron/after"),
+            "three members"
+        );
+    }
 }
 
 /// `sh -c SCRIPT` in a container; its output and whether it succeeded.
@@ -275,12 +317,53 @@ fn pause_and_resume_keep_what_etcd_holds() {
         get(&env, "kmc-nap-etcd-0", "/k0smotron/kept"),
         "across a pause"
     );
-    backup_holds_what_etcd_holds(&env, "nap", "across a pause");
+    let ca = ca_of(&env, "nap");
+    let (_dir, archive) = backup_holds_what_etcd_holds(&env, "nap", "across a pause");
+
+    // Deleted, then restored from the archive: the same data, the same identity.
+    let out = run(&env, &["delete", "nap", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run(
+        &env,
+        &["restore", archive.to_str().unwrap(), "--timeout", "5m"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stderr(&out),
+        diagnose(&env, "nap")
+    );
+    assert_eq!(
+        get(&env, "kmc-nap-etcd-0", "/k0smotron/kept"),
+        "across a pause"
+    );
+    assert_eq!(
+        ca_of(&env, "nap"),
+        ca,
+        "the restored CA is the archived one"
+    );
+    // Member 0 no longer waits for a snapshot: the restore step is out of the template.
+    let inits = text(&kubectl(
+        &env,
+        &[
+            "get",
+            "statefulset",
+            "kmc-nap-etcd",
+            "-o",
+            "jsonpath={.spec.template.spec.initContainers[*].name}",
+        ],
+    ));
+    assert!(!inits.contains("restore"), "{inits}");
 }
 
 /// `backup NAME` of a control plane whose etcd holds `value`: the archive, checked with
-/// tar and openssl.
-fn backup_holds_what_etcd_holds(env: &Env, name: &str, value: &str) {
+/// tar and openssl; where it is (in a directory removed when the first is dropped).
+fn backup_holds_what_etcd_holds(
+    env: &Env,
+    name: &str,
+    value: &str,
+) -> (tempfile::TempDir, std::path::PathBuf) {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join(format!("{name}.tar.gz"));
@@ -395,6 +478,7 @@ fn backup_holds_what_etcd_holds(env: &Env, name: &str, value: &str) {
     tar.stdin.take().unwrap().write_all(&out.stdout).unwrap();
     let again = tar.wait_with_output().unwrap();
     assert_eq!(String::from_utf8_lossy(&again.stdout), listed);
+    (dir, file)
 }
 
 #[test]

@@ -26,8 +26,8 @@ pub struct DeleteArgs {
     /// With --expired or --all: in every namespace.
     #[arg(short = 'A', long)]
     pub all_namespaces: bool,
-    /// With --expired: say what would be deleted, delete nothing.
-    #[arg(long, requires = "expired")]
+    /// Say what would be deleted, delete nothing.
+    #[arg(long)]
     pub dry_run: bool,
     /// Do not ask for confirmation.
     #[arg(short = 'y', long)]
@@ -231,6 +231,10 @@ async fn delete_in(
                 ),
             });
         }
+    }
+    if args.dry_run {
+        ui.note("--dry-run: nothing was deleted");
+        return Ok(());
     }
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     if interactive && !args.yes {

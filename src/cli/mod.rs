@@ -13,6 +13,7 @@ mod kubeconfig;
 mod list;
 mod names;
 mod pause;
+mod restore;
 mod scale;
 mod status;
 mod token;
@@ -132,6 +133,12 @@ pub enum Command {
         after_help = "Examples:\n  k0smotron backup demo\n  k0smotron backup ci-42 -f ci-42.tar.gz\n  k0smotron backup demo -f - | aws s3 cp - s3://backups/demo.tar.gz"
     )]
     Backup(backup::BackupArgs),
+    /// Create a control plane from a backup archive: the same identity, its etcd restored
+    /// from the snapshot.
+    #[command(
+        after_help = "Examples:\n  k0smotron restore demo-20261206T024507Z.backup.tar.gz\n  k0smotron restore ci-42.tar.gz --name ci-43 -n other"
+    )]
+    Restore(restore::RestoreArgs),
     /// Renew a control plane's certificates from its kept CAs.
     #[command(after_help = "Examples:\n  k0smotron certs renew demo")]
     Certs(certs::CertsArgs),
@@ -212,6 +219,7 @@ pub enum Command {
 fn prints_no_data(command: &Command) -> Option<&'static str> {
     Some(match command {
         Command::Backup(_) => "backup",
+        Command::Restore(_) => "restore",
         Command::Certs(_) => "certs renew",
         Command::Connect(_) => "connect",
         Command::Disconnect(_) => "disconnect",
@@ -236,6 +244,7 @@ async fn dispatch(cli: Cli, ui: Ui) -> Result<(), Failure> {
     match cli.command {
         Command::Create(args) => create::run(*args, &cli.global, &ui).await,
         Command::Backup(args) => backup::run(args, &cli.global, &ui).await,
+        Command::Restore(args) => restore::run(args, &cli.global, &ui).await,
         Command::Certs(args) => certs::run(args, &cli.global, &ui).await,
         Command::Connect(args) => connect::connect(args, &cli.global, &ui).await,
         Command::Disconnect(args) => connect::disconnect(args, &cli.global, &ui).await,

@@ -68,18 +68,7 @@ pub async fn run(args: ScaleArgs, global: &Global, ui: &Ui) -> Result<(), Failur
                 crate::ui::count(target, "member")
             ));
         }
-        for m in members_now + 1..=target {
-            let step = ui.step(&format!("Adding etcd member {m} of {target}"));
-            scale::set_etcd_members(&conn, name, m).await?;
-            // Each member joins a healthy cluster: wait for it, and for the members before
-            // it to run the new template (the initial cluster changed, so the StatefulSet
-            // restarts them one at a time), before adding the next or returning.
-            if let Err(e) = scale::until_rolled_out(&conn, &n.etcd(), args.timeout, &step).await {
-                step.failed("");
-                return Err(e);
-            }
-            step.done("");
-        }
+        scale::grow_etcd(&conn, name, members_now, target, args.timeout, ui).await?;
     }
     scale::set(&conn, name, &n.statefulset(), replicas).await?;
     if args.no_wait {

@@ -205,6 +205,132 @@ pub fn write<W: Write>(
     tar.into_inner()?.finish()
 }
 
+/// What an archive holds besides the data, as `read` found it.
+#[derive(Debug)]
+pub struct Archive {
+    pub manifest: Manifest,
+    pub record: BTreeMap<String, String>,
+    pub identity: Vec<(String, BTreeMap<String, Vec<u8>>)>,
+}
+
+/// Read an archive from `input` (as `write` makes it), handing the snapshot's bytes to
+/// `snapshot` as they come. Refused, with the reason: not gzip or not tar (damaged), cut
+/// short, a manifest that is not first or not ours, a version this build does not know, a
+/// snapshot that does not match the manifest or etcd's own hash, a missing identity.
+pub fn read(
+    input: impl Read,
+    snapshot: &mut dyn Write,
+) -> Result<(Archive, Option<CheckedSnapshot>), String> {
+    let damaged = |e: std::io::Error| format!("it is damaged or cut short ({e})");
+    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(input));
+    let mut manifest: Option<Manifest> = None;
+    let mut record = BTreeMap::new();
+    let mut identity: BTreeMap<String, BTreeMap<String, Vec<u8>>> = BTreeMap::new();
+    let mut checked = None;
+    for entry in tar.entries().map_err(damaged)? {
+        let mut entry = entry.map_err(damaged)?;
+        let path = entry
+            .path()
+            .map_err(damaged)?
+            .to_string_lossy()
+            .into_owned();
+        if manifest.is_none() {
+            if path != MANIFEST {
+                return Err(format!(
+                    "it does not start with {MANIFEST} (found {path}): not a k0smotron backup"
+                ));
+            }
+            let mut body = Vec::new();
+            entry.read_to_end(&mut body).map_err(damaged)?;
+            manifest = Some(parse_manifest(&body)?);
+            continue;
+        }
+        if path == SNAPSHOT {
+            let mut check = SnapshotCheck::default();
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = entry.read(&mut buf).map_err(damaged)?;
+                if n == 0 {
+                    break;
+                }
+                check.update(&buf[..n]);
+                snapshot
+                    .write_all(&buf[..n])
+                    .map_err(|e| format!("keeping the snapshot: {e}"))?;
+            }
+            checked = Some(check.finish()?);
+            continue;
+        }
+        let mut body = Vec::new();
+        entry.read_to_end(&mut body).map_err(damaged)?;
+        if let Some(key) = path.strip_prefix("record/") {
+            let text = String::from_utf8(body).map_err(|_| format!("{path} is not text"))?;
+            record.insert(key.to_string(), text);
+        } else if let Some((suffix, key)) = path
+            .strip_prefix("identity/")
+            .and_then(|p| p.split_once('/'))
+        {
+            identity
+                .entry(suffix.to_string())
+                .or_default()
+                .insert(key.to_string(), body);
+        }
+        // Entries a later version adds are read past: the version says what must be there.
+    }
+    let manifest = manifest.ok_or("it is empty: not a k0smotron backup")?;
+    if !record.contains_key("cluster.yaml") {
+        return Err("it holds no record/cluster.yaml".into());
+    }
+    let mut ordered = Vec::new();
+    for suffix in IDENTITY {
+        let data = identity
+            .remove(suffix)
+            .filter(|d| d.contains_key("tls.crt") && d.contains_key("tls.key"))
+            .ok_or_else(|| format!("it holds no identity/{suffix}/tls.crt and tls.key"))?;
+        ordered.push((suffix.to_string(), data));
+    }
+    if let Data::EtcdSnapshot { bytes, sha256, .. } = &manifest.data {
+        let got = checked.as_ref().ok_or_else(|| {
+            format!("its manifest names an etcd snapshot, and {SNAPSHOT} is missing")
+        })?;
+        if got.bytes != *bytes || &got.sha256 != sha256 {
+            return Err(format!(
+                "{SNAPSHOT} is not the snapshot its manifest describes ({} bytes, SHA-256 {}; the manifest says {bytes}, {sha256})",
+                got.bytes, got.sha256
+            ));
+        }
+    }
+    Ok((
+        Archive {
+            manifest,
+            record,
+            identity: ordered,
+        },
+        checked,
+    ))
+}
+
+fn parse_manifest(body: &[u8]) -> Result<Manifest, String> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("its {MANIFEST} is not JSON ({e})"))?;
+    if value["format"] != FORMAT {
+        return Err(format!(
+            "its {MANIFEST} has format {}, not {FORMAT}: not a k0smotron backup",
+            value["format"]
+        ));
+    }
+    match value["version"].as_u64() {
+        Some(v) if v == u64::from(VERSION) => {}
+        Some(v) => {
+            return Err(format!(
+                "it is format version {v}; this k0smotron reads version {VERSION} (a newer k0smotron wrote it: use that one)"
+            ));
+        }
+        None => return Err(format!("its {MANIFEST} has no version")),
+    }
+    serde_json::from_value(value).map_err(|e| format!("its {MANIFEST}: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,6 +349,92 @@ mod tests {
             c.update(part);
         }
         c.finish()
+    }
+
+    fn archive(manifest: &Manifest, snap: &[u8]) -> Vec<u8> {
+        let record = BTreeMap::from([("cluster.yaml".to_string(), "spec: {}\n".to_string())]);
+        let identity: Vec<_> = IDENTITY
+            .iter()
+            .map(|s| {
+                (
+                    s.to_string(),
+                    BTreeMap::from([
+                        ("tls.crt".to_string(), b"CERT".to_vec()),
+                        ("tls.key".to_string(), b"KEY".to_vec()),
+                    ]),
+                )
+            })
+            .collect();
+        write(
+            Vec::new(),
+            &Contents {
+                manifest,
+                record: &record,
+                identity: &identity,
+            },
+            Some((&mut &snap[..], snap.len() as u64)),
+            time::macros::datetime!(2026-12-06 02:45:07 UTC),
+        )
+        .unwrap()
+    }
+
+    fn manifest_for(snap: &[u8]) -> Manifest {
+        Manifest {
+            format: FORMAT.into(),
+            version: VERSION,
+            taken_at: "2026-12-06T02:45:07Z".into(),
+            k0smotron_version: "0.1.0".into(),
+            name: "demo".into(),
+            namespace: "ns".into(),
+            storage: "etcd".into(),
+            data: Data::EtcdSnapshot {
+                file: SNAPSHOT.into(),
+                member: "kmc-demo-etcd-0".into(),
+                bytes: snap.len() as u64,
+                sha256: hex(&Sha256::digest(snap)),
+                revision: 2,
+                total_keys: 1,
+            },
+        }
+    }
+
+    #[test]
+    fn what_is_written_reads_back() {
+        let snap = snapshot();
+        let manifest = manifest_for(&snap);
+        let mut out = Vec::new();
+        let (read_back, checked) = read(archive(&manifest, &snap).as_slice(), &mut out).unwrap();
+        assert_eq!(read_back.manifest, manifest);
+        assert_eq!(out, snap);
+        assert_eq!(checked.unwrap().bytes, snap.len() as u64);
+        assert_eq!(read_back.identity.len(), 4);
+        assert_eq!(read_back.record["cluster.yaml"], "spec: {}\n");
+    }
+
+    #[test]
+    fn damaged_cut_foreign_and_newer_archives_are_refused() {
+        let snap = snapshot();
+        let good = archive(&manifest_for(&snap), &snap);
+        let fails = |bytes: &[u8]| read(bytes, &mut Vec::new()).unwrap_err();
+        assert!(fails(&good[..good.len() / 2]).contains("damaged or cut short"));
+        assert!(fails(b"not an archive at all").contains("damaged"));
+        let mut flipped = good.clone();
+        let middle = flipped.len() / 2;
+        flipped[middle] ^= 0xff;
+        assert!(!fails(&flipped).is_empty());
+        let mut newer = manifest_for(&snap);
+        newer.version = VERSION + 1;
+        assert!(fails(&archive(&newer, &snap)).contains("version 2"));
+        let mut other = manifest_for(&snap);
+        other.format = "someone.else/backup".into();
+        assert!(fails(&archive(&other, &snap)).contains("not a k0smotron backup"));
+        let mut wrong_hash = manifest_for(&snap);
+        if let Data::EtcdSnapshot { sha256, .. } = &mut wrong_hash.data {
+            *sha256 = "00".into();
+        }
+        assert!(
+            fails(&archive(&wrong_hash, &snap)).contains("not the snapshot its manifest describes")
+        );
     }
 
     #[test]

@@ -339,6 +339,40 @@ pub fn generate(
     })
 }
 
+/// The PKI of a restored control plane: its kept authorities (cluster CA, front-proxy CA,
+/// etcd CA, service-account key) and, for etcd storage, new etcd leaves for the etcd
+/// Service `etcd_service` in its namespace, signed by the kept etcd CA.
+pub fn from_authorities(
+    alg: KeyAlgorithm,
+    [ca, proxy, etcd_ca, sa]: [CertPair; 4],
+    etcd_service: Option<(&str, &str)>,
+    now: OffsetDateTime,
+) -> Result<Pki, String> {
+    let mut etcd_leaves = Vec::new();
+    if let Some((service, namespace)) = etcd_service {
+        let keys = on_threads(
+            ETCD_LEAVES
+                .iter()
+                .map(|_| move || generate_key(alg))
+                .collect(),
+        )?;
+        let hosts = etcd_hosts(service, namespace);
+        for (purpose, key) in ETCD_LEAVES.iter().zip(keys) {
+            etcd_leaves.push((
+                purpose.to_string(),
+                etcd_leaf(purpose, &key, &etcd_ca, &hosts, now)?,
+            ));
+        }
+    }
+    Ok(Pki {
+        ca,
+        proxy,
+        etcd_ca,
+        sa,
+        etcd_leaves,
+    })
+}
+
 /// When a CA certificate (PEM) stops being valid.
 pub fn not_after(cert_pem: &str) -> Result<OffsetDateTime, String> {
     let (_, pem) = x509_parser::pem::parse_x509_pem(cert_pem.as_bytes())

@@ -13,6 +13,7 @@ pub mod kubeconfig;
 pub mod patch;
 pub mod probe;
 pub mod record;
+pub mod restore;
 pub mod retry;
 pub mod scale;
 pub mod slim;

@@ -132,6 +132,55 @@ pub async fn set_etcd_members(conn: &Connection, name: &str, members: i32) -> Re
     .map(drop)
 }
 
+/// Take init container `container` out of StatefulSet `sts` of control plane `name` (a
+/// rolling update of its pods). `Ok(false)`: it was not there.
+pub async fn remove_init_container(
+    conn: &Connection,
+    name: &str,
+    sts: &str,
+    container: &str,
+) -> Result<bool, Failure> {
+    let body = serde_json::json!({"spec": {"template": {"spec": {"initContainers": [
+        {"name": container, "$patch": "delete"},
+    ]}}}});
+    read_and_patch(conn, name, sts, super::patch::Kind::Strategic, |current| {
+        let current = current.ok_or_else(|| missing(name, sts))?;
+        let present = current
+            .spec
+            .as_ref()
+            .and_then(|s| s.template.spec.as_ref())
+            .and_then(|p| p.init_containers.as_ref())
+            .is_some_and(|c| c.iter().any(|c| c.name == container));
+        Ok(present.then(|| body.clone()))
+    })
+    .await
+}
+
+/// Grow etcd of control plane `name` from `from` to `to` members, one at a time: each new
+/// member joins a healthy cluster, and the members before it run the new template (its
+/// initial cluster changed, so the StatefulSet restarts them one at a time) before the
+/// next is added or this returns.
+pub async fn grow_etcd(
+    conn: &Connection,
+    name: &str,
+    from: i32,
+    to: i32,
+    timeout: Duration,
+    ui: &crate::ui::Ui,
+) -> Result<(), Failure> {
+    let sts = Names::new(name).etcd();
+    for m in from + 1..=to {
+        let step = ui.step(&format!("Adding etcd member {m} of {to}"));
+        let grown = async {
+            set_etcd_members(conn, name, m).await?;
+            until_rolled_out(conn, &sts, timeout, &step).await
+        }
+        .await;
+        step.end(grown)?;
+    }
+    Ok(())
+}
+
 /// Set the image of container `container` and init container `init` of StatefulSet `sts`
 /// of control plane `name` (a rolling update of its pods). `Ok(false)`: already so.
 pub async fn set_image(

@@ -66,6 +66,39 @@ etcdutl snapshot status \"$f\" -w json >&2; cat \"$f\""
     )
 }
 
+/// The init container of a restore, after `init`: member 0 without data waits for the
+/// snapshot `restore` streams in through exec (written to a part file and renamed, so a
+/// whole file is there or none), restores it into its data directory as a cluster of one,
+/// and removes it. Any other member, or one with data, has nothing to do.
+pub const RESTORE_CONTAINER: &str = "restore";
+pub const RESTORE_FILE: &str = "k0smotron-restore.db";
+
+pub fn restore_script(svc: &str) -> String {
+    format!(
+        r#"set -eu
+if [ "${{HOSTNAME##*-}}" != 0 ] || [ -e {DATA}/member/snap/db ]; then exit 0; fi
+echo "waiting for the snapshot"
+until [ -e {DATA}/{RESTORE_FILE} ]; do sleep 1; done
+rm -rf {DATA}/restoring
+etcdutl snapshot restore {DATA}/{RESTORE_FILE} --data-dir {DATA}/restoring \
+  --name "$HOSTNAME" --initial-cluster "$ETCD_INITIAL_CLUSTER" \
+  --initial-advertise-peer-urls "https://$HOSTNAME.{svc}:2380"
+mv {DATA}/restoring/member {DATA}/member
+rm -rf {DATA}/restoring {DATA}/{RESTORE_FILE}
+"#
+    )
+}
+
+/// Run by `restore` in the restore init container: exactly `bytes` bytes from standard
+/// input into the part file, then renamed to the file the container waits for.
+pub fn receive_script(bytes: u64) -> String {
+    format!(
+        "set -e; head -c {bytes} > {DATA}/{RESTORE_FILE}.part; \
+test \"$(wc -c < {DATA}/{RESTORE_FILE}.part)\" -eq {bytes}; \
+mv {DATA}/{RESTORE_FILE}.part {DATA}/{RESTORE_FILE}"
+    )
+}
+
 /// Above etcdctl's own 5 s command timeout, so a slow member is reported by etcdctl.
 const READINESS_TIMEOUT_SECONDS: i32 = 10;
 /// While a member starts, its health is asked every second, so it is Ready (and the
@@ -168,7 +201,12 @@ pub fn statefulset(r: &Resolved, owner: Option<&OwnerReference>) -> StatefulSet 
     };
     let names = Names::new(&r.name);
     let svc = names.etcd();
-    let n = members(r.replicas);
+    // A restore starts one member from the snapshot; `restore` grows it afterwards.
+    let n = if r.restore_etcd {
+        1
+    } else {
+        members(r.replicas)
+    };
     let initial_cluster = initial_cluster(&svc, n);
     let selector = json!(selector_labels(r, "etcd"));
     let mut pod_labels = r.labels.clone();
@@ -262,6 +300,20 @@ pub fn statefulset(r: &Resolved, owner: Option<&OwnerReference>) -> StatefulSet 
     }
     if let Some(res) = resources {
         spec["template"]["spec"]["containers"][0]["resources"] = json!(res);
+    }
+    if r.restore_etcd {
+        let restore = json!({
+            "name": RESTORE_CONTAINER,
+            "image": etcd_image,
+            "imagePullPolicy": "IfNotPresent",
+            "terminationMessagePolicy": "FallbackToLogsOnError",
+            "command": ["/bin/bash", "-c", restore_script(&svc)],
+            "env": [{"name": "ETCD_INITIAL_CLUSTER", "value": initial_cluster.clone()}],
+            "volumeMounts": mounts,
+        });
+        if let Some(inits) = spec["template"]["spec"]["initContainers"].as_array_mut() {
+            inits.push(restore);
+        }
     }
     if *auto_delete {
         spec["persistentVolumeClaimRetentionPolicy"] =

@@ -163,6 +163,9 @@ pub struct Resolved {
     pub key_algorithm: KeyAlgorithm,
     /// Recorded; `delete --expired` removes it once its record is older than this.
     pub ttl: Option<std::time::Duration>,
+    /// `restore`: etcd starts as one member from a snapshot streamed into it (and grows to
+    /// its count afterwards), not as a new cluster.
+    pub restore_etcd: bool,
 }
 
 pub const DEFAULT_API_PORT: u16 = 30443;
@@ -242,6 +245,7 @@ pub fn resolve(o: CreateOptions) -> Result<Resolved, String> {
         resources,
         service_account: spec.service_account.clone(),
         key_algorithm: o.key_algorithm.unwrap_or(KeyAlgorithm::Rsa2048),
+        restore_etcd: false,
         ttl: match o.ttl {
             Some(t) if t.as_secs() < 60 => {
                 return Err(format!(

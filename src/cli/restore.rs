@@ -1,0 +1,285 @@
+//! `k0smotron restore FILE [--name NEW]`: a control plane from a `backup` archive. The
+//! archive is read and checked whole before anything is asked of the mothership; then the
+//! objects `create` writes for the recorded spec are written with the archived
+//! authorities, etcd member 0 restores the snapshot before it first starts, and etcd grows
+//! back to its size one member at a time.
+
+use std::io::{Read, Seek};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::Global;
+use crate::core::backup::{self, Archive, Data};
+use crate::core::pki::{self, CertPair, KeyAlgorithm};
+use crate::core::spec::{self, CreateOptions, Resolved};
+use crate::error::Failure;
+use crate::files::PrivateFile;
+use crate::mothership::{self, delete, interrupt, restore, scale, wait, write};
+use crate::ui::Ui;
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The archive `backup` wrote (`-`: standard input).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Restore under this name (default: the name it was backed up under).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// How long to wait for each step (the snapshot taken in, each etcd member, the
+    /// controllers).
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, default_value = "10m", value_parser = super::parse_duration)]
+    pub timeout: Duration,
+    /// Leave what was written when a step fails (default: remove it).
+    #[arg(long)]
+    pub keep_on_failure: bool,
+}
+
+/// The archive, read and checked; the snapshot kept in a private temporary file.
+fn read_archive(args: &RestoreArgs) -> Result<(Archive, Option<(PrivateFile, u64)>), Failure> {
+    let shown = args.file.display().to_string();
+    let mut snapshot = PrivateFile::create(&std::env::temp_dir(), "restore")?;
+    let input: Box<dyn Read> = if shown == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(
+            std::fs::File::open(&args.file).map_err(|e| Failure::Usage(format!("{shown}: {e}")))?,
+        )
+    };
+    let (archive, checked) = backup::read(std::io::BufReader::new(input), &mut snapshot.file)
+        .map_err(|why| Failure::Usage(format!("{shown}: {why}; nothing was written")))?;
+    let snapshot = match checked {
+        Some(c) => {
+            snapshot
+                .file
+                .rewind()
+                .map_err(|e| Failure::Failed(format!("reading the snapshot back: {e}")))?;
+            Some((snapshot, c.bytes))
+        }
+        None => None,
+    };
+    Ok((archive, snapshot))
+}
+
+fn authority(archive: &Archive, suffix: &str) -> Result<CertPair, Failure> {
+    let data = archive
+        .identity
+        .iter()
+        .find(|(s, _)| s == suffix)
+        .map(|(_, d)| d)
+        .ok_or_else(|| Failure::Usage(format!("the archive holds no identity/{suffix}")))?;
+    let text = |key: &str| {
+        data.get(key)
+            .and_then(|b| String::from_utf8(b.clone()).ok())
+            .ok_or_else(|| {
+                Failure::Usage(format!("the archive's identity/{suffix}/{key} is not text"))
+            })
+    };
+    Ok(CertPair {
+        cert_pem: text("tls.crt")?,
+        key_pem: text("tls.key")?,
+    })
+}
+
+/// The spec as recorded, under the name and namespace asked for.
+fn resolve(args: &RestoreArgs, global: &Global, archive: &Archive) -> Result<Resolved, Failure> {
+    let document =
+        crate::core::cluster::parse(&archive.record["cluster.yaml"], "record/cluster.yaml")
+            .map_err(|e| Failure::Usage(format!("the archive's {e}")))?;
+    let namespace = global
+        .namespace
+        .clone()
+        .unwrap_or_else(|| archive.manifest.namespace.clone());
+    let mut resolved = spec::resolve(CreateOptions {
+        name: Some(
+            args.name
+                .clone()
+                .unwrap_or_else(|| archive.manifest.name.clone()),
+        ),
+        file: Some(document),
+        namespace,
+        key_algorithm: archive
+            .record
+            .get("keyAlgorithm")
+            .map(|a| KeyAlgorithm::from_record(a)),
+        ..Default::default()
+    })
+    .map_err(|e| Failure::Usage(format!("restoring {}: {e}", archive.manifest.name)))?;
+    resolved.restore_etcd = matches!(archive.manifest.data, Data::EtcdSnapshot { .. });
+    Ok(resolved)
+}
+
+/// The archived authorities with new etcd leaves and admin client, made on blocking threads.
+fn keys(archive: &Archive, r: &Resolved) -> Result<write::Keys, Failure> {
+    let authorities = [
+        authority(archive, "ca")?,
+        authority(archive, "proxy")?,
+        authority(archive, "etcd")?,
+        authority(archive, "sa")?,
+    ];
+    let alg = r.key_algorithm;
+    let etcd = matches!(r.storage, spec::Storage::Etcd { .. }).then(|| {
+        (
+            crate::core::naming::Names::new(&r.name).etcd(),
+            r.namespace.clone(),
+        )
+    });
+    let handle = tokio::task::spawn_blocking(move || {
+        let now = time::OffsetDateTime::now_utc();
+        let pki = pki::from_authorities(
+            alg,
+            authorities,
+            etcd.as_ref().map(|(s, n)| (s.as_str(), n.as_str())),
+            now,
+        )?;
+        let admin = pki::admin_client(alg, &pki.ca, now)?;
+        Ok::<_, String>((pki, admin))
+    });
+    Ok(Box::pin(async move {
+        handle
+            .await
+            .map_err(|e| Failure::Failed(format!("issuing certificates stopped: {e}")))?
+            .map_err(|e| Failure::Failed(format!("issuing certificates failed: {e}")))
+    }))
+}
+
+pub async fn run(args: RestoreArgs, global: &Global, ui: &Ui) -> Result<(), Failure> {
+    let (archive, snapshot) = read_archive(&args)?;
+    let resolved = resolve(&args, global, &archive)?;
+    let keys = keys(&archive, &resolved)?;
+    let m = &archive.manifest;
+    ui.note(&format!(
+        "Restoring control plane {} in namespace {} from the backup of {}/{} taken {}",
+        resolved.name, resolved.namespace, m.namespace, m.name, m.taken_at
+    ));
+    let conn = global.connect(ui).await?;
+    let conn = mothership::Connection {
+        namespace: resolved.namespace.clone(),
+        ..conn
+    };
+    crate::ui::hint::set(
+        global.kubeconfig.as_deref(),
+        global.context.as_deref(),
+        &resolved.namespace,
+    );
+    interrupt::listen(format!(
+        "`{}` removes what was written",
+        crate::ui::hint::command(&format!("delete {}", resolved.name))
+    ));
+    let opts = write::WriteOptions {
+        keep_on_failure: args.keep_on_failure,
+        create_namespace: false,
+        lb_timeout: args.timeout,
+    };
+    let written = write::write(
+        &write::Run {
+            conn: &conn,
+            resolved: &resolved,
+            opts: &opts,
+            ui,
+            cli_version: env!("CARGO_PKG_VERSION"),
+        },
+        keys,
+    )
+    .await?;
+    for w in &written.warnings {
+        ui.check(crate::core::doctor::Status::Warn, w);
+    }
+    if let Some((file, bytes)) = snapshot {
+        let restored = tokio::select! {
+            r = restore_etcd(&conn, &resolved, file, bytes, args.timeout, ui) => r,
+            () = interrupt::pressed() => Err(Failure::Interrupted("interrupted (Ctrl-C) while restoring etcd".into())),
+        };
+        if let Err(e) = restored {
+            return Err(roll_back(&conn, &resolved.name, args.keep_on_failure, e, ui).await);
+        }
+    }
+    let endpoint = written.exposure.endpoint();
+    let step = ui.step(&format!(
+        "Waiting for {}",
+        crate::ui::count(resolved.replicas, "controller replica")
+    ));
+    let waited = wait::until_ready(
+        &conn,
+        &resolved.name,
+        resolved.replicas,
+        &endpoint,
+        args.timeout,
+        &step,
+    )
+    .await;
+    wait::finish(step, waited)?;
+    ui.note(&format!(
+        "Control plane {} serves at {endpoint}, as it was at {}",
+        resolved.name, m.taken_at
+    ));
+    ui.note("Next:");
+    ui.note(&format!(
+        "  {}",
+        crate::ui::hint::command(&format!(
+            "kubeconfig {n} > {n}.kubeconfig",
+            n = resolved.name
+        ))
+    ));
+    Ok(())
+}
+
+/// etcd member 0 takes the snapshot and starts from it; its restore container is then taken
+/// out of the template (a member that loses its data later joins the others instead of
+/// waiting for a snapshot), and etcd grows back to its size.
+async fn restore_etcd(
+    conn: &mothership::Connection,
+    r: &Resolved,
+    mut file: PrivateFile,
+    bytes: u64,
+    timeout: Duration,
+    ui: &Ui,
+) -> Result<(), Failure> {
+    let name = &r.name;
+    let sts = crate::core::naming::Names::new(name).etcd();
+    let step = ui.step("Handing the snapshot to etcd member 0");
+    let handed =
+        restore::hand_over_snapshot(conn, name, &mut file.file, bytes, timeout, &step).await;
+    step.end(handed)?;
+    drop(file);
+    let step = ui.step("Starting etcd from the snapshot");
+    let started = async {
+        // Ready first: the restore container must have finished before the template
+        // changes, or the roll would start the member without its data.
+        scale::until_rolled_out(conn, &sts, timeout, &step).await?;
+        scale::remove_init_container(conn, name, &sts, crate::core::plan::etcd::RESTORE_CONTAINER)
+            .await?;
+        scale::until_rolled_out(conn, &sts, timeout, &step).await
+    }
+    .await;
+    step.end(started)?;
+    let members = crate::core::plan::etcd::members(r.replicas);
+    scale::grow_etcd(conn, name, 1, members, timeout, ui).await
+}
+
+/// A restore that failed after writing: remove what it wrote (as `create` does), unless
+/// asked to keep it; the error says which.
+async fn roll_back(
+    conn: &mothership::Connection,
+    name: &str,
+    keep: bool,
+    e: Failure,
+    ui: &Ui,
+) -> Failure {
+    if keep {
+        ui.note(&format!(
+            "--keep-on-failure: control plane {name} is left as it is; `{}` removes it",
+            crate::ui::hint::command(&format!("delete {name}"))
+        ));
+        return e;
+    }
+    let step = ui.step(&format!("Removing what was written of {name}"));
+    let left = delete::control_plane(conn, name, false, true).await;
+    if left.is_empty() {
+        step.done("");
+    } else {
+        step.failed(&left.join(", "));
+    }
+    e
+}

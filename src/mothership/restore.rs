@@ -1,0 +1,117 @@
+//! What `restore` does in the mothership beyond what `create` writes: hand the snapshot to
+//! etcd member 0, whose restore init container waits for it.
+
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::core::v1::Pod;
+use kube::api::{Api, AttachParams};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::Connection;
+use crate::core::naming::Names;
+use crate::core::plan::etcd::{RESTORE_CONTAINER, receive_script};
+use crate::error::Failure;
+use crate::ui::Step;
+
+/// Whether the restore init container of `pod` runs; otherwise what the pod is doing.
+fn restore_running(pod: &Pod) -> Result<(), String> {
+    let status = pod.status.as_ref();
+    let state = status
+        .and_then(|s| s.init_container_statuses.as_ref())
+        .and_then(|c| c.iter().find(|c| c.name == RESTORE_CONTAINER))
+        .and_then(|c| c.state.as_ref());
+    match state {
+        Some(s) if s.running.is_some() => Ok(()),
+        Some(s) => Err(s
+            .waiting
+            .as_ref()
+            .and_then(|w| w.reason.clone())
+            .or_else(|| s.terminated.as_ref().map(|_| "finished".to_string()))
+            .unwrap_or_else(|| "not started".into())),
+        None => Err(status
+            .and_then(|s| s.phase.clone())
+            .unwrap_or_else(|| "Pending".into())),
+    }
+}
+
+/// Wait until etcd member 0 of `name` waits for the snapshot, then send it `bytes` bytes
+/// of `snapshot` through exec; its restore container takes it from there.
+pub async fn hand_over_snapshot(
+    conn: &Connection,
+    name: &str,
+    snapshot: &mut std::fs::File,
+    bytes: u64,
+    timeout: Duration,
+    step: &Step,
+) -> Result<(), Failure> {
+    let pod = format!("{}-0", Names::new(name).etcd());
+    let api: Api<Pod> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let start = Instant::now();
+    loop {
+        let state = match api.get_opt(&pod).await.map_err(|e| conn.translate(e))? {
+            Some(p) => restore_running(&p),
+            None => Err("not created yet".to_string()),
+        };
+        match state {
+            Ok(()) => break,
+            Err(doing) if start.elapsed() >= timeout => {
+                return Err(Failure::TimedOut(format!(
+                    "timed out after {} waiting for pod {pod} to take the snapshot (it is {doing})",
+                    crate::core::duration::format(timeout)
+                )));
+            }
+            Err(doing) => step.update(&format!("pod {pod}: {doing}")),
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    step.update(&format!("sending it to pod {pod}"));
+    let script = receive_script(bytes);
+    let ap = AttachParams::default()
+        .container(RESTORE_CONTAINER)
+        .stdin(true)
+        .stdout(false)
+        .stderr(true);
+    let mut process = api
+        .exec(&pod, ["sh", "-c", script.as_str()], &ap)
+        .await
+        .map_err(|e| {
+            Failure::Failed(format!(
+                "handing the snapshot to pod {pod} failed: {}",
+                conn.translate(e)
+            ))
+        })?;
+    let mut stdin = process.stdin().expect("stdin requested");
+    let mut stderr = process.stderr().expect("stderr requested");
+    let status = process.take_status();
+    let send = async {
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = snapshot.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            stdin.write_all(&buf[..n]).await?;
+        }
+        stdin.flush().await
+    };
+    let mut said = String::new();
+    let (sent, _) = tokio::join!(send, stderr.read_to_string(&mut said));
+    sent.map_err(|e| Failure::Failed(format!("sending the snapshot to pod {pod}: {e}")))?;
+    let status = match status {
+        Some(s) => s.await,
+        None => None,
+    };
+    let _ = process.join().await;
+    match status {
+        Some(s) if s.status.as_deref() != Some("Success") => Err(Failure::Failed(format!(
+            "pod {pod} did not take the snapshot: {}",
+            said.lines()
+                .last()
+                .map(String::from)
+                .or(s.message)
+                .unwrap_or_default()
+        ))),
+        _ => Ok(()),
+    }
+}
