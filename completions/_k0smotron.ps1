@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a k0s control plane to the mothership and wait until it serves')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write one archive of a control plane: its record, certificate authorities and service-account key, and an etcd snapshot')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Create a control plane from a backup archive: the same identity, its etcd restored from the snapshot')
             [CompletionResult]::new('certs', 'certs', [CompletionResultType]::ParameterValue, 'Renew a control plane''s certificates from its kept CAs')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Merge a control plane''s admin kubeconfig into kubectl''s and switch to it; k0smotron keeps using the mothership')
             [CompletionResult]::new('disconnect', 'disconnect', [CompletionResultType]::ParameterValue, 'Switch kubectl back to the mothership context that `connect` remembered')
@@ -126,6 +127,26 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection to the mothership')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours and no spinners (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress: only data, warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress: only data, warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'k0smotron;restore' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Restore under this name (default: the name it was backed up under)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each step (the snapshot taken in, each etcd member, the controllers)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection to the mothership')
+            [CompletionResult]::new('--keep-on-failure', '--keep-on-failure', [CompletionResultType]::ParameterName, 'Leave what was written when a step fails (default: remove it)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours and no spinners (also when NO_COLOR is set)')
@@ -232,7 +253,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('--expired', '--expired', [CompletionResultType]::ParameterName, 'Every control plane past the lifetime `create --ttl` gave it')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'With --expired or --all: in every namespace')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'With --expired or --all: in every namespace')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'With --expired: say what would be deleted, delete nothing')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would be deleted, delete nothing')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
             [CompletionResult]::new('--keep-data', '--keep-data', [CompletionResultType]::ParameterName, 'Keep the volume claims (etcd data, controller data)')
@@ -726,6 +747,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
         'k0smotron;help' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a k0s control plane to the mothership and wait until it serves')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write one archive of a control plane: its record, certificate authorities and service-account key, and an etcd snapshot')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Create a control plane from a backup archive: the same identity, its etcd restored from the snapshot')
             [CompletionResult]::new('certs', 'certs', [CompletionResultType]::ParameterValue, 'Renew a control plane''s certificates from its kept CAs')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Merge a control plane''s admin kubeconfig into kubectl''s and switch to it; k0smotron keeps using the mothership')
             [CompletionResult]::new('disconnect', 'disconnect', [CompletionResultType]::ParameterValue, 'Switch kubectl back to the mothership context that `connect` remembered')
@@ -750,6 +772,9 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             break
         }
         'k0smotron;help;backup' {
+            break
+        }
+        'k0smotron;help;restore' {
             break
         }
         'k0smotron;help;certs' {

@@ -58,6 +58,9 @@ _k0smotron() {
             k0smotron,pause)
                 cmd="k0smotron__subcmd__pause"
                 ;;
+            k0smotron,restore)
+                cmd="k0smotron__subcmd__restore"
+                ;;
             k0smotron,resume)
                 cmd="k0smotron__subcmd__resume"
                 ;;
@@ -129,6 +132,9 @@ _k0smotron() {
                 ;;
             k0smotron__subcmd__help,pause)
                 cmd="k0smotron__subcmd__help__subcmd__pause"
+                ;;
+            k0smotron__subcmd__help,restore)
+                cmd="k0smotron__subcmd__help__subcmd__restore"
                 ;;
             k0smotron__subcmd__help,resume)
                 cmd="k0smotron__subcmd__help__subcmd__resume"
@@ -203,7 +209,7 @@ _k0smotron() {
 
     case "${cmd}" in
         k0smotron)
-            opts="-n -o -v -q -h -V --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help --version create backup certs connect disconnect delete doctor list export kubeconfig pause resume scale status token join-token upgrade wait version completion help"
+            opts="-n -o -v -q -h -V --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help --version create backup restore certs connect disconnect delete doctor list export kubeconfig pause resume scale status token join-token upgrade wait version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -855,7 +861,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__help)
-            opts="create backup certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help"
+            opts="create backup restore certs connect disconnect delete doctor list export kubeconfig pause resume scale status token upgrade wait version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1051,6 +1057,20 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__help__subcmd__pause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k0smotron__subcmd__help__subcmd__restore)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1329,6 +1349,56 @@ _k0smotron() {
                 return 0
             fi
             case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml wide name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml wide name" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k0smotron__subcmd__restore)
+            opts="-n -o -v -q -h --name --timeout --keep-on-failure --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -36,6 +36,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --version 'Print version'
             cand create 'Write a k0s control plane to the mothership and wait until it serves'
             cand backup 'Write one archive of a control plane: its record, certificate authorities and service-account key, and an etcd snapshot'
+            cand restore 'Create a control plane from a backup archive: the same identity, its etcd restored from the snapshot'
             cand certs 'Renew a control plane''s certificates from its kept CAs'
             cand connect 'Merge a control plane''s admin kubeconfig into kubectl''s and switch to it; k0smotron keeps using the mothership'
             cand disconnect 'Switch kubectl back to the mothership context that `connect` remembered'
@@ -121,6 +122,25 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand -o 'Output format for data on stdout'
             cand --output 'Output format for data on stdout'
             cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours and no spinners (also when NO_COLOR is set)'
+            cand -q 'No progress: only data, warnings and errors'
+            cand --quiet 'No progress: only data, warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'k0smotron;restore'= {
+            cand --name 'Restore under this name (default: the name it was backed up under)'
+            cand --timeout 'How long to wait for each step (the snapshot taken in, each etcd member, the controllers)'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand --keep-on-failure 'Leave what was written when a step fails (default: remove it)'
             cand -v 'Print more about what is happening (on stderr)'
             cand --verbose 'Print more about what is happening (on stderr)'
             cand --no-color 'No colours and no spinners (also when NO_COLOR is set)'
@@ -219,7 +239,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --expired 'Every control plane past the lifetime `create --ttl` gave it'
             cand -A 'With --expired or --all: in every namespace'
             cand --all-namespaces 'With --expired or --all: in every namespace'
-            cand --dry-run 'With --expired: say what would be deleted, delete nothing'
+            cand --dry-run 'Say what would be deleted, delete nothing'
             cand -y 'Do not ask for confirmation'
             cand --yes 'Do not ask for confirmation'
             cand --keep-data 'Keep the volume claims (etcd data, controller data)'
@@ -678,6 +698,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         &'k0smotron;help'= {
             cand create 'Write a k0s control plane to the mothership and wait until it serves'
             cand backup 'Write one archive of a control plane: its record, certificate authorities and service-account key, and an etcd snapshot'
+            cand restore 'Create a control plane from a backup archive: the same identity, its etcd restored from the snapshot'
             cand certs 'Renew a control plane''s certificates from its kept CAs'
             cand connect 'Merge a control plane''s admin kubeconfig into kubectl''s and switch to it; k0smotron keeps using the mothership'
             cand disconnect 'Switch kubectl back to the mothership context that `connect` remembered'
@@ -700,6 +721,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         &'k0smotron;help;create'= {
         }
         &'k0smotron;help;backup'= {
+        }
+        &'k0smotron;help;restore'= {
         }
         &'k0smotron;help;certs'= {
             cand renew 'Re-issue every leaf certificate from the kept CAs and roll the pods one at a time'

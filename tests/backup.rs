@@ -191,6 +191,16 @@ fn an_external_database_control_plane_comes_back_as_the_same_identity() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(ca_of(&env, "ext-copy"), ca);
+    // From standard input, as from a pipe.
+    let out = env
+        .cmd()
+        .args(["restore", "-", "--name", "ext-piped"])
+        .pipe_stdin(&file)
+        .unwrap()
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(ca_of(&env, "ext-piped"), ca);
     // A name already taken is refused before anything is written, as create refuses it.
     let out = run(&env, &["restore", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
