@@ -37,6 +37,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand create 'Write a k0s control plane to the mothership and wait until it serves'
             cand backup 'Write one archive of a control plane: its record, certificate authorities and service-account key, and an etcd snapshot'
             cand restore 'Create a control plane from a backup archive: the same identity, its etcd restored from the snapshot'
+            cand clone 'Create a control plane with the data of another under a new identity (new CAs)'
+            cand move 'Move a control plane to another mothership or namespace, as the same identity; the original is deleted only once the moved one answers'
             cand certs 'Renew a control plane''s certificates from its kept CAs'
             cand connect 'Merge a control plane''s admin kubeconfig into kubectl''s and switch to it; k0smotron keeps using the mothership'
             cand disconnect 'Switch kubectl back to the mothership context that `connect` remembered'
@@ -141,6 +143,42 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --output 'Output format for data on stdout'
             cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
             cand --keep-on-failure 'Leave what was written when a step fails (default: remove it)'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours and no spinners (also when NO_COLOR is set)'
+            cand -q 'No progress: only data, warnings and errors'
+            cand --quiet 'No progress: only data, warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'k0smotron;clone'= {
+            cand --timeout 'How long to wait for each step of the restore'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
+            cand -v 'Print more about what is happening (on stderr)'
+            cand --verbose 'Print more about what is happening (on stderr)'
+            cand --no-color 'No colours and no spinners (also when NO_COLOR is set)'
+            cand -q 'No progress: only data, warnings and errors'
+            cand --quiet 'No progress: only data, warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'k0smotron;move'= {
+            cand --to-context 'The kubeconfig context of the mothership to move it to (default: the same)'
+            cand --to-namespace 'The namespace to move it to (default: the context''s namespace, else `default`)'
+            cand --timeout 'How long to wait for each step of the restore'
+            cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: its current-context)'
+            cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the control planes (default: the context''s namespace, else `default`)'
+            cand -o 'Output format for data on stdout'
+            cand --output 'Output format for data on stdout'
+            cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
             cand -v 'Print more about what is happening (on stderr)'
             cand --verbose 'Print more about what is happening (on stderr)'
             cand --no-color 'No colours and no spinners (also when NO_COLOR is set)'
@@ -699,6 +737,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand create 'Write a k0s control plane to the mothership and wait until it serves'
             cand backup 'Write one archive of a control plane: its record, certificate authorities and service-account key, and an etcd snapshot'
             cand restore 'Create a control plane from a backup archive: the same identity, its etcd restored from the snapshot'
+            cand clone 'Create a control plane with the data of another under a new identity (new CAs)'
+            cand move 'Move a control plane to another mothership or namespace, as the same identity; the original is deleted only once the moved one answers'
             cand certs 'Renew a control plane''s certificates from its kept CAs'
             cand connect 'Merge a control plane''s admin kubeconfig into kubectl''s and switch to it; k0smotron keeps using the mothership'
             cand disconnect 'Switch kubectl back to the mothership context that `connect` remembered'
@@ -723,6 +763,10 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         &'k0smotron;help;backup'= {
         }
         &'k0smotron;help;restore'= {
+        }
+        &'k0smotron;help;clone'= {
+        }
+        &'k0smotron;help;move'= {
         }
         &'k0smotron;help;certs'= {
             cand renew 'Re-issue every leaf certificate from the kept CAs and roll the pods one at a time'

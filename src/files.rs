@@ -299,3 +299,23 @@ impl Drop for PrivateFile {
         }
     }
 }
+
+/// A path removed when this is dropped: the archive `clone` and `move` pass from backup to
+/// restore.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    /// A path in the temporary directory, named after `purpose` and this process.
+    pub fn new(purpose: &str) -> Scratch {
+        Scratch(std::env::temp_dir().join(format!(
+            ".k0smotron-{purpose}-{}.tar.gz",
+            std::process::id()
+        )))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}

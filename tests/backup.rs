@@ -103,19 +103,26 @@ fn handmade(dir: &std::path::Path, manifest: &str, extra: &[(&str, &str)]) -> st
     file
 }
 
-#[test]
-fn damaged_cut_foreign_and_newer_archives_are_refused_before_any_request() {
-    let env = Env::new();
-    // A real archive to damage: kine on an external database needs no exec to back up.
+/// Control plane `ext` on an external database (backed up without an exec, which kwok's
+/// pods cannot take), and its archive.
+fn backed_up_external(env: &Env) -> (tempfile::TempDir, std::path::PathBuf) {
     create(
-        &env,
+        env,
         "ext",
         &["--datasource", "postgres://db.example:5432/k0s"],
     );
     let dir = tempfile::tempdir().unwrap();
-    let good = dir.path().join("ext.tar.gz");
-    let out = run(&env, &["backup", "ext", "-f", good.to_str().unwrap()]);
+    let file = dir.path().join("ext.tar.gz");
+    let out = run(env, &["backup", "ext", "-f", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    (dir, file)
+}
+
+#[test]
+fn damaged_cut_foreign_and_newer_archives_are_refused_before_any_request() {
+    let env = Env::new();
+    // A real archive to damage.
+    let (dir, good) = backed_up_external(&env);
     let bytes = std::fs::read(&good).unwrap();
 
     let cut = dir.path().join("cut.tar.gz");
@@ -160,15 +167,7 @@ fn damaged_cut_foreign_and_newer_archives_are_refused_before_any_request() {
 #[test]
 fn an_external_database_control_plane_comes_back_as_the_same_identity() {
     let env = Env::new();
-    create(
-        &env,
-        "ext",
-        &["--datasource", "postgres://db.example:5432/k0s"],
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("ext.tar.gz");
-    let out = run(&env, &["backup", "ext", "-f", file.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (_dir, file) = backed_up_external(&env);
     let listed = std::process::Command::new("tar")
         .arg("xzOf")
         .arg(&file)
@@ -205,4 +204,106 @@ fn an_external_database_control_plane_comes_back_as_the_same_identity() {
     let out = run(&env, &["restore", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(ca_of(&env, "ext"), ca);
+}
+
+/// The objects labelled for control plane `name` in namespace `ns`, as `Kind/name`.
+fn labelled_in(env: &Env, ns: &str, name: &str) -> Vec<String> {
+    let out = kubectl(
+        env,
+        &[
+            "-n",
+            ns,
+            "get",
+            "statefulsets,services,configmaps,secrets",
+            "-l",
+            &format!("k0smotron.io/cluster={name}"),
+            "-o",
+            "name",
+        ],
+    );
+    let mut names: Vec<String> = stdout(&out).lines().map(String::from).collect();
+    names.sort();
+    names
+}
+
+fn ca_in(env: &Env, ns: &str, name: &str) -> String {
+    stdout(&kubectl(
+        env,
+        &[
+            "-n",
+            ns,
+            "get",
+            "secret",
+            &format!("{name}-ca"),
+            "-o",
+            "jsonpath={.data.tls\\.crt}",
+        ],
+    ))
+}
+
+#[test]
+fn clone_refuses_a_shared_database_and_move_carries_the_same_identity() {
+    let env = Env::new();
+    create(
+        &env,
+        "seed",
+        &["--datasource", "postgres://db.example:5432/k0s"],
+    );
+    let ca = ca_of(&env, "seed");
+
+    // A clone would share the external database: refused, nothing written.
+    let out = run(&env, &["clone", "seed", "seedling"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("external database"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(labelled_in(&env, env.ns(), "seedling").is_empty());
+    let out = run(&env, &["clone", "seed", "seed"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+
+    let other = format!("{}-moved", env.ns());
+    let made = kubectl(&env, &["create", "namespace", &other]);
+    assert!(made.status.success(), "{}", text(&made));
+    let before = labelled_in(&env, env.ns(), "seed");
+    let out = run(&env, &["move", "seed", "--to-namespace", &other]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        ca_in(&env, &other, "seed"),
+        ca,
+        "moved as the same identity"
+    );
+    assert_eq!(
+        labelled_in(&env, &other, "seed"),
+        before,
+        "the same objects"
+    );
+    assert!(
+        labelled_in(&env, env.ns(), "seed").is_empty(),
+        "the original is gone"
+    );
+    // On the same mothership its node ports were the original's: new ones, said so.
+    assert!(
+        stderr(&out).contains("workers need a new token"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Where the name is taken, nothing moves and the original stays.
+    create(
+        &env,
+        "stay",
+        &["--datasource", "postgres://db.example:5432/k0s"],
+    );
+    let taken = kubectl(&env, &["-n", &other, "create", "configmap", "kmc-stay"]);
+    assert!(taken.status.success(), "{}", text(&taken));
+    let before = labelled_in(&env, env.ns(), "stay");
+    let out = run(&env, &["move", "stay", "--to-namespace", &other]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("is untouched"), "{}", stderr(&out));
+    assert_eq!(labelled_in(&env, env.ns(), "stay"), before);
+    assert!(labelled_in(&env, &other, "stay").is_empty());
+    let out = run(&env, &["move", "stay"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }

@@ -686,3 +686,127 @@ fn ctrl_c_while_waiting_leaves_the_control_plane_and_says_so() {
     );
     assert!(env.ms.labelled(INSTANCE, "left").len() >= 16);
 }
+
+/// uid and version (resourceVersion, or generation for StatefulSets) of every object of
+/// control plane `name` in the place's namespace.
+fn versions_of(place: &Place, name: &str) -> BTreeMap<String, (String, String)> {
+    let mut out = BTreeMap::new();
+    for plural in ["configmaps", "secrets", "services", "statefulsets"] {
+        for o in place.env.ms.objects(plural) {
+            let meta = &o["metadata"];
+            if meta["labels"][INSTANCE] != name {
+                continue;
+            }
+            let version = match plural {
+                "statefulsets" => meta["generation"].to_string(),
+                _ => meta["resourceVersion"].to_string(),
+            };
+            out.insert(
+                format!("{}/{}", o["kind"].as_str().unwrap(), meta["name"]),
+                (meta["uid"].to_string(), version),
+            );
+        }
+    }
+    out
+}
+
+/// What control plane `name` has in namespace `ns`, as `kind/name`.
+fn labelled_in(place: &Place, ns: &str, name: &str) -> Vec<String> {
+    let out = kubectl(
+        &place.env,
+        &[
+            "-n",
+            ns,
+            "get",
+            "statefulsets,services,configmaps,secrets",
+            "-l",
+            &format!("{INSTANCE}={name}"),
+            "-o",
+            "name",
+        ],
+    );
+    stdout(&out).lines().map(String::from).collect()
+}
+
+fn forget_in(place: &Place, ns: &str, name: &str) {
+    let _ = kubectl(
+        &place.env,
+        &[
+            "-n",
+            ns,
+            "delete",
+            "statefulsets,services,configmaps,secrets,persistentvolumeclaims",
+            "-l",
+            &format!("{INSTANCE}={name}"),
+            "--wait=false",
+        ],
+    );
+}
+
+#[test]
+fn move_leaves_the_original_untouched_at_every_fault() {
+    let _turn = my_turn();
+    // kine on an external database: moved without an exec, which kwok's pods cannot take.
+    let create_source = |place: &Place, name: &str| {
+        let out = run(
+            &place.env,
+            &[
+                "create",
+                name,
+                "--key-algorithm",
+                "ecdsa-p256",
+                "--datasource",
+                "postgres://db.example:5432/k0s",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    };
+    let prepare = |place: &Place| {
+        let to = format!("{}-to", place.env.ns());
+        let made = kubectl(&place.env, &["create", "namespace", &to]);
+        assert!(made.status.success(), "{}", text(&made));
+        to
+    };
+    let positions = {
+        let place = Place::new();
+        let to = prepare(&place);
+        create_source(&place, "counted");
+        let n = place.count(&["move", "counted", "--to-namespace", &to]);
+        eprintln!("move: {n} requests on a clean run");
+        n
+    };
+    assert!(positions >= 40, "{positions} requests");
+    sweep(positions, "m", prepare, |place, to, name, fault, nth| {
+        let what = format!("move {name}, {fault:?} at request {nth}");
+        create_source(place, name);
+        let before = versions_of(place, name);
+        let out = place.run_with(fault.at(nth), &["move", name, "--to-namespace", to]);
+        assert_no_secrets_anywhere(&place.env, &out, &what);
+        let ok = out.status.success();
+        let err = stderr(&out);
+        if ok {
+            assert!(
+                !labelled_in(place, to, name).is_empty(),
+                "{what}: not moved"
+            );
+            eventually(60, &format!("{what}: original gone"), || {
+                place.left(name).is_empty()
+            });
+        } else if err.contains("could not be removed") {
+            // Only the last step, deleting the original, failed: the moved one serves.
+            assert_failed_clearly(&out, &what);
+            assert!(!labelled_in(place, to, name).is_empty(), "{what}: {err}");
+        } else {
+            assert_failed_clearly(&out, &what);
+            assert!(err.contains("is untouched"), "{what}: {err}");
+            assert_eq!(versions_of(place, name), before, "{what}: original touched");
+            eventually(60, &format!("{what}: the restore removed"), || {
+                labelled_in(place, to, name).is_empty()
+            });
+        }
+        place.assert_untouched(&what);
+        place.forget(name);
+        forget_in(place, to, name);
+        ok
+    });
+}

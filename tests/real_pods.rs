@@ -343,6 +343,21 @@ fn pause_and_resume_keep_what_etcd_holds() {
         ca,
         "the restored CA is the archived one"
     );
+    // A clone: the same data under new authorities; the original only read.
+    let out = run(&env, &["clone", "nap", "nap-twin", "--timeout", "5m"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stderr(&out),
+        diagnose(&env, "nap-twin")
+    );
+    assert_eq!(
+        get(&env, "kmc-nap-twin-etcd-0", "/k0smotron/kept"),
+        "across a pause"
+    );
+    assert_ne!(ca_of(&env, "nap-twin"), ca, "a clone has CAs of its own");
+    assert_eq!(ca_of(&env, "nap"), ca);
     // Member 0 no longer waits for a snapshot: the restore step is out of the template.
     let inits = text(&kubectl(
         &env,

@@ -27,7 +27,7 @@ pub struct BackupArgs {
 }
 
 /// Where the archive goes, checked before anything is asked of the mothership.
-enum Target {
+pub(super) enum Target {
     Stdout,
     /// A file in `dir`; `None`: the default name, known once the time is.
     File {
@@ -37,6 +37,15 @@ enum Target {
 }
 
 impl Target {
+    /// A file `clone` or `move` removes again.
+    pub(super) fn scratch(path: PathBuf) -> Target {
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Target::File {
+            dir,
+            path: Some(path),
+        }
+    }
+
     fn check(file: Option<&Path>) -> Result<Target, Failure> {
         let Some(file) = file else {
             return Ok(Target::File {
@@ -93,7 +102,21 @@ pub async fn run(args: BackupArgs, global: &Global, ui: &Ui) -> Result<(), Failu
     let target = Target::check(args.file.as_deref())?;
     let conn = global.connect(ui).await?;
     let name = record::resolve_name(&conn, args.name.as_deref()).await?;
-    let rec = record::read(&conn, &name).await?;
+    take(&conn, &name, &target, true, ui).await
+}
+
+/// Write the archive of control plane `name` to `target`. `kept`: the archive is the
+/// user's, so say what it holds and record when it was taken (not for `clone` and `move`,
+/// whose archive is gone when they end).
+pub(super) async fn take(
+    conn: &crate::mothership::Connection,
+    name: &str,
+    target: &Target,
+    kept: bool,
+    ui: &Ui,
+) -> Result<(), Failure> {
+    let name = name.to_string();
+    let rec = record::read(conn, &name).await?;
     if rec.paused.is_some() {
         return Err(record::paused(&name));
     }
@@ -103,15 +126,15 @@ pub async fn run(args: BackupArgs, global: &Global, ui: &Ui) -> Result<(), Failu
         .unwrap_or_default();
 
     let step = ui.step("Reading the record and the certificate authorities");
-    let (record_data, identity) = step.end(take::record_and_identity(&conn, &name).await)?;
+    let (record_data, identity) = step.end(take::record_and_identity(conn, &name).await)?;
 
     let mut snapshot = None;
     let data = match (rec.storage.as_str(), rec.single_writer) {
         ("etcd", _) => {
-            let member = take::healthy_member(&conn, &name).await?;
+            let member = take::healthy_member(conn, &name).await?;
             let step = ui.step(&format!("Taking an etcd snapshot in {member}"));
             let mut file = PrivateFile::create(&target.dir(), "snapshot")?;
-            let taken = take::etcd_snapshot(&conn, &member, |chunk| file.file.write_all(chunk))
+            let taken = take::etcd_snapshot(conn, &member, |chunk| file.file.write_all(chunk))
                 .await
                 .map(|(checked, status)| {
                     let detail = format!(
@@ -178,14 +201,17 @@ pub async fn run(args: BackupArgs, global: &Global, ui: &Ui) -> Result<(), Failu
             .to_string(),
     };
     let step = ui.step(&format!("Writing {shown}"));
-    let written = write_archive(&target, &shown, &contents, snapshot, taken);
+    let written = write_archive(target, &shown, &contents, snapshot, taken);
     step.end(written)?;
+    if !kept {
+        return Ok(());
+    }
     ui.note(&format!(
         "{shown} holds the private keys of {name}'s certificate authorities and its service-account key: keep it as safe as an admin kubeconfig"
     ));
     // Said last, once the archive is in place: `list` and `status` show it.
     record::set_data(
-        &conn,
+        conn,
         &name,
         serde_json::json!({ crate::core::plan::record::LAST_BACKUP_KEY: taken_at }),
     )

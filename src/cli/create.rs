@@ -205,7 +205,7 @@ fn options(args: &CreateArgs, global: &Global) -> Result<CreateOptions, Failure>
 /// Generate the PKI and the admin client certificate on blocking threads, starting now.
 /// Its line is printed when the keys are awaited, so a run that fails first (a name taken)
 /// prints nothing of it, and the exit does not wait for it.
-fn start_keygen(r: &Resolved, ui: &Ui) -> crate::mothership::write::Keys {
+pub(super) fn start_keygen(r: &Resolved, ui: &Ui) -> crate::mothership::write::Keys {
     let alg = r.key_algorithm;
     let etcd = matches!(r.storage, spec::Storage::Etcd { .. }).then(|| {
         (
@@ -241,6 +241,20 @@ fn start_keygen(r: &Resolved, ui: &Ui) -> crate::mothership::write::Keys {
         );
         Ok((pki, admin))
     })
+}
+
+/// Hints name the control plane's namespace from now on, and Ctrl-C while writing says
+/// how to remove what was written.
+pub(super) fn before_writing(global: &Global, resolved: &Resolved) {
+    crate::ui::hint::set(
+        global.kubeconfig.as_deref(),
+        global.context.as_deref(),
+        &resolved.namespace,
+    );
+    interrupt::listen(format!(
+        "`{}` removes what was written",
+        crate::ui::hint::command(&format!("delete {}", resolved.name))
+    ));
 }
 
 pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failure> {
@@ -279,15 +293,7 @@ pub async fn run(args: CreateArgs, global: &Global, ui: &Ui) -> Result<(), Failu
         return print_objects(&objects, format.unwrap_or(OutputFormat::Yaml), ui);
     }
     let conn = global.connect(ui).await?;
-    crate::ui::hint::set(
-        global.kubeconfig.as_deref(),
-        global.context.as_deref(),
-        &resolved.namespace,
-    );
-    interrupt::listen(format!(
-        "`{}` removes what was written",
-        crate::ui::hint::command(&format!("delete {}", resolved.name))
-    ));
+    before_writing(global, &resolved);
     let opts = write::WriteOptions {
         keep_on_failure: args.keep_on_failure,
         create_namespace: args.create_namespace,

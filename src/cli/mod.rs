@@ -3,6 +3,7 @@
 
 mod backup;
 mod certs;
+mod clone;
 mod completion;
 mod connect;
 mod create;
@@ -13,6 +14,7 @@ mod kubeconfig;
 mod list;
 mod names;
 mod pause;
+mod relocate;
 mod restore;
 mod scale;
 mod status;
@@ -139,6 +141,18 @@ pub enum Command {
         after_help = "Examples:\n  k0smotron restore demo-20261206T024507Z.backup.tar.gz\n  k0smotron restore ci-42.tar.gz --name ci-43 -n other"
     )]
     Restore(restore::RestoreArgs),
+    /// Create a control plane with the data of another under a new identity (new CAs).
+    #[command(
+        after_help = "Examples:\n  k0smotron clone seed ci-42\n  k0smotron -n ci clone template run-7 --timeout 5m"
+    )]
+    Clone(clone::CloneArgs),
+    /// Move a control plane to another mothership or namespace, as the same identity; the
+    /// original is deleted only once the moved one answers.
+    #[command(
+        name = "move",
+        after_help = "Examples:\n  k0smotron move demo --to-context prod-eu\n  k0smotron -n staging move ci-42 --to-namespace archive"
+    )]
+    Move(relocate::MoveArgs),
     /// Renew a control plane's certificates from its kept CAs.
     #[command(after_help = "Examples:\n  k0smotron certs renew demo")]
     Certs(certs::CertsArgs),
@@ -219,6 +233,8 @@ pub enum Command {
 fn prints_no_data(command: &Command) -> Option<&'static str> {
     Some(match command {
         Command::Backup(_) => "backup",
+        Command::Move(_) => "move",
+        Command::Clone(_) => "clone",
         Command::Restore(_) => "restore",
         Command::Certs(_) => "certs renew",
         Command::Connect(_) => "connect",
@@ -244,6 +260,8 @@ async fn dispatch(cli: Cli, ui: Ui) -> Result<(), Failure> {
     match cli.command {
         Command::Create(args) => create::run(*args, &cli.global, &ui).await,
         Command::Backup(args) => backup::run(args, &cli.global, &ui).await,
+        Command::Move(args) => relocate::run(args, &cli.global, &ui).await,
+        Command::Clone(args) => clone::run(args, &cli.global, &ui).await,
         Command::Restore(args) => restore::run(args, &cli.global, &ui).await,
         Command::Certs(args) => certs::run(args, &cli.global, &ui).await,
         Command::Connect(args) => connect::connect(args, &cli.global, &ui).await,

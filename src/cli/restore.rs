@@ -36,8 +36,32 @@ pub struct RestoreArgs {
     pub keep_on_failure: bool,
 }
 
+/// A restore, as `restore`, `clone` and `move` ask for it.
+pub(super) struct Request {
+    pub file: PathBuf,
+    pub name: Option<String>,
+    /// `None`: the namespace it was backed up from.
+    pub namespace: Option<String>,
+    /// New certificate authorities and service-account key instead of the archived ones.
+    pub new_identity: bool,
+    /// Let the mothership allocate node ports instead of asking for the recorded ones
+    /// (the original still holds them on this mothership).
+    pub fresh_ports: bool,
+    pub timeout: Duration,
+    pub keep_on_failure: bool,
+    /// Remove what was written also when the controllers do not get Ready in time.
+    pub all_or_nothing: bool,
+}
+
+/// What a restore made.
+pub(super) struct Restored {
+    pub name: String,
+    pub namespace: String,
+    pub endpoint: String,
+}
+
 /// The archive, read and checked; the snapshot kept in a private temporary file.
-fn read_archive(args: &RestoreArgs) -> Result<(Archive, Option<(PrivateFile, u64)>), Failure> {
+fn read_archive(args: &Request) -> Result<(Archive, Option<(PrivateFile, u64)>), Failure> {
     let shown = args.file.display().to_string();
     let mut snapshot = PrivateFile::create(&std::env::temp_dir(), "restore")?;
     let input: Box<dyn Read> = if shown == "-" {
@@ -83,11 +107,17 @@ fn authority(archive: &Archive, suffix: &str) -> Result<CertPair, Failure> {
 }
 
 /// The spec as recorded, under the name and namespace asked for.
-fn resolve(args: &RestoreArgs, global: &Global, archive: &Archive) -> Result<Resolved, Failure> {
-    let document =
+fn resolve(args: &Request, archive: &Archive) -> Result<Resolved, Failure> {
+    let mut document =
         crate::core::cluster::parse(&archive.record["cluster.yaml"], "record/cluster.yaml")
             .map_err(|e| Failure::Usage(format!("the archive's {e}")))?;
-    let namespace = global
+    if args.fresh_ports
+        && let Some(service) = document.spec.as_mut().and_then(|s| s.service.as_mut())
+    {
+        service.api_port = None;
+        service.konnectivity_port = None;
+    }
+    let namespace = args
         .namespace
         .clone()
         .unwrap_or_else(|| archive.manifest.namespace.clone());
@@ -111,7 +141,7 @@ fn resolve(args: &RestoreArgs, global: &Global, archive: &Archive) -> Result<Res
 }
 
 /// The archived authorities with new etcd leaves and admin client, made on blocking threads.
-fn keys(archive: &Archive, r: &Resolved) -> Result<write::Keys, Failure> {
+fn kept_keys(archive: &Archive, r: &Resolved) -> Result<write::Keys, Failure> {
     let authorities = [
         authority(archive, "ca")?,
         authority(archive, "proxy")?,
@@ -145,32 +175,67 @@ fn keys(archive: &Archive, r: &Resolved) -> Result<write::Keys, Failure> {
 }
 
 pub async fn run(args: RestoreArgs, global: &Global, ui: &Ui) -> Result<(), Failure> {
-    let (archive, snapshot) = read_archive(&args)?;
-    let resolved = resolve(&args, global, &archive)?;
-    let keys = keys(&archive, &resolved)?;
+    let request = Request {
+        file: args.file,
+        name: args.name,
+        namespace: global.namespace.clone(),
+        new_identity: false,
+        fresh_ports: false,
+        timeout: args.timeout,
+        keep_on_failure: args.keep_on_failure,
+        all_or_nothing: false,
+    };
+    let restored = restore(&request, global, ui).await?;
+    next_steps(&restored.name, ui);
+    Ok(())
+}
+
+/// What to do with a restored (or cloned) control plane.
+pub(super) fn next_steps(name: &str, ui: &Ui) {
+    ui.note("Next:");
+    ui.note(&format!(
+        "  {}",
+        crate::ui::hint::command(&format!("kubeconfig {name} > {name}.kubeconfig"))
+    ));
+}
+
+/// Restore what `request` asks for through the mothership `global` names.
+pub(super) async fn restore(
+    request: &Request,
+    global: &Global,
+    ui: &Ui,
+) -> Result<Restored, Failure> {
+    let (archive, snapshot) = read_archive(request)?;
+    let resolved = resolve(request, &archive)?;
+    let keys = if request.new_identity {
+        super::create::start_keygen(&resolved, ui)
+    } else {
+        kept_keys(&archive, &resolved)?
+    };
     let m = &archive.manifest;
     ui.note(&format!(
-        "Restoring control plane {} in namespace {} from the backup of {}/{} taken {}",
-        resolved.name, resolved.namespace, m.namespace, m.name, m.taken_at
+        "Restoring control plane {} in namespace {} from the backup of {}/{} taken {}{}",
+        resolved.name,
+        resolved.namespace,
+        m.namespace,
+        m.name,
+        m.taken_at,
+        if request.new_identity {
+            ", with a new identity"
+        } else {
+            ""
+        }
     ));
     let conn = global.connect(ui).await?;
     let conn = mothership::Connection {
         namespace: resolved.namespace.clone(),
         ..conn
     };
-    crate::ui::hint::set(
-        global.kubeconfig.as_deref(),
-        global.context.as_deref(),
-        &resolved.namespace,
-    );
-    interrupt::listen(format!(
-        "`{}` removes what was written",
-        crate::ui::hint::command(&format!("delete {}", resolved.name))
-    ));
+    super::create::before_writing(global, &resolved);
     let opts = write::WriteOptions {
-        keep_on_failure: args.keep_on_failure,
+        keep_on_failure: request.keep_on_failure,
         create_namespace: false,
-        lb_timeout: args.timeout,
+        lb_timeout: request.timeout,
     };
     let written = write::write(
         &write::Run {
@@ -186,43 +251,47 @@ pub async fn run(args: RestoreArgs, global: &Global, ui: &Ui) -> Result<(), Fail
     for w in &written.warnings {
         ui.check(crate::core::doctor::Status::Warn, w);
     }
-    if let Some((file, bytes)) = snapshot {
-        let restored = tokio::select! {
-            r = restore_etcd(&conn, &resolved, file, bytes, args.timeout, ui) => r,
-            () = interrupt::pressed() => Err(Failure::Interrupted("interrupted (Ctrl-C) while restoring etcd".into())),
-        };
-        if let Err(e) = restored {
-            return Err(roll_back(&conn, &resolved.name, args.keep_on_failure, e, ui).await);
+    let endpoint = written.exposure.endpoint();
+    let started = async {
+        if let Some((file, bytes)) = snapshot {
+            restore_etcd(&conn, &resolved, file, bytes, request.timeout, ui).await?;
+        }
+        let step = ui.step(&format!(
+            "Waiting for {}",
+            crate::ui::count(resolved.replicas, "controller replica")
+        ));
+        let waited = wait::until_ready(
+            &conn,
+            &resolved.name,
+            resolved.replicas,
+            &endpoint,
+            request.timeout,
+            &step,
+        )
+        .await;
+        wait::finish(step, waited).map(drop)
+    };
+    let started = tokio::select! {
+        r = started => r,
+        () = interrupt::pressed() => Err(Failure::Interrupted("interrupted (Ctrl-C) while restoring".into())),
+    };
+    match started {
+        Ok(()) => {}
+        // Not Ready in time: written and restored, as `create` leaves it (unless asked).
+        Err(e @ Failure::TimedOut(_)) if !request.all_or_nothing => return Err(e),
+        Err(e) => {
+            return Err(roll_back(&conn, &resolved.name, request.keep_on_failure, e, ui).await);
         }
     }
-    let endpoint = written.exposure.endpoint();
-    let step = ui.step(&format!(
-        "Waiting for {}",
-        crate::ui::count(resolved.replicas, "controller replica")
-    ));
-    let waited = wait::until_ready(
-        &conn,
-        &resolved.name,
-        resolved.replicas,
-        &endpoint,
-        args.timeout,
-        &step,
-    )
-    .await;
-    wait::finish(step, waited)?;
     ui.note(&format!(
         "Control plane {} serves at {endpoint}, as it was at {}",
         resolved.name, m.taken_at
     ));
-    ui.note("Next:");
-    ui.note(&format!(
-        "  {}",
-        crate::ui::hint::command(&format!(
-            "kubeconfig {n} > {n}.kubeconfig",
-            n = resolved.name
-        ))
-    ));
-    Ok(())
+    Ok(Restored {
+        name: resolved.name.clone(),
+        namespace: resolved.namespace.clone(),
+        endpoint,
+    })
 }
 
 /// etcd member 0 takes the snapshot and starts from it; its restore container is then taken

@@ -277,6 +277,9 @@ pub fn read(
         }
         // Entries a later version adds are read past: the version says what must be there.
     }
+    // The tar ends before gzip's trailer: read on to it, so its CRC is checked too (a
+    // changed byte in a small entry is found only there).
+    std::io::copy(&mut tar.into_inner(), &mut std::io::sink()).map_err(damaged)?;
     let manifest = manifest.ok_or("it is empty: not a k0smotron backup")?;
     if !record.contains_key("cluster.yaml") {
         return Err("it holds no record/cluster.yaml".into());
@@ -287,6 +290,16 @@ pub fn read(
             .remove(suffix)
             .filter(|d| d.contains_key("tls.crt") && d.contains_key("tls.key"))
             .ok_or_else(|| format!("it holds no identity/{suffix}/tls.crt and tls.key"))?;
+        for key in ["tls.crt", "tls.key"] {
+            if !data[key].starts_with(b"-----BEGIN ") {
+                return Err(format!("its identity/{suffix}/{key} is not PEM"));
+            }
+        }
+        if suffix != "sa" {
+            let cert = String::from_utf8_lossy(&data["tls.crt"]).into_owned();
+            crate::core::pki::not_after(&cert)
+                .map_err(|e| format!("its identity/{suffix}/tls.crt: {e}"))?;
+        }
         ordered.push((suffix.to_string(), data));
     }
     if let Data::EtcdSnapshot { bytes, sha256, .. } = &manifest.data {
@@ -353,14 +366,17 @@ mod tests {
 
     fn archive(manifest: &Manifest, snap: &[u8]) -> Vec<u8> {
         let record = BTreeMap::from([("cluster.yaml".to_string(), "spec: {}\n".to_string())]);
+        let key =
+            crate::core::pki::generate_key(crate::core::pki::KeyAlgorithm::EcdsaP256).unwrap();
+        let ca = crate::core::pki::ca(&key, time::OffsetDateTime::now_utc()).unwrap();
         let identity: Vec<_> = IDENTITY
             .iter()
             .map(|s| {
                 (
                     s.to_string(),
                     BTreeMap::from([
-                        ("tls.crt".to_string(), b"CERT".to_vec()),
-                        ("tls.key".to_string(), b"KEY".to_vec()),
+                        ("tls.crt".to_string(), ca.cert_pem.clone().into_bytes()),
+                        ("tls.key".to_string(), ca.key_pem.clone().into_bytes()),
                     ]),
                 )
             })
@@ -418,10 +434,16 @@ mod tests {
         let fails = |bytes: &[u8]| read(bytes, &mut Vec::new()).unwrap_err();
         assert!(fails(&good[..good.len() / 2]).contains("damaged or cut short"));
         assert!(fails(b"not an archive at all").contains("damaged"));
-        let mut flipped = good.clone();
-        let middle = flipped.len() / 2;
-        flipped[middle] ^= 0xff;
-        assert!(!fails(&flipped).is_empty());
+        // Any changed byte is found (gzip's CRC at the latest), past the 10-byte gzip header
+        // (whose time and OS fields nothing reads).
+        for at in (10..good.len()).step_by(7) {
+            let mut flipped = good.clone();
+            flipped[at] ^= 0x5a;
+            assert!(
+                read(flipped.as_slice(), &mut Vec::new()).is_err(),
+                "byte {at}"
+            );
+        }
         let mut newer = manifest_for(&snap);
         newer.version = VERSION + 1;
         assert!(fails(&archive(&newer, &snap)).contains("version 2"));
@@ -481,29 +503,13 @@ mod tests {
 
     #[test]
     fn the_archive_lists_the_manifest_first_and_holds_every_part() {
-        let manifest = Manifest {
-            format: FORMAT.into(),
-            version: VERSION,
-            taken_at: "2026-12-06T02:45:07Z".into(),
-            k0smotron_version: "0.1.0".into(),
-            name: "demo".into(),
-            namespace: "ns".into(),
-            storage: "etcd".into(),
-            data: Data::EtcdSnapshot {
-                file: SNAPSHOT.into(),
-                member: "kmc-demo-etcd-0".into(),
-                bytes: 1056,
-                sha256: "ab".into(),
-                revision: 12,
-                total_keys: 9,
-            },
-        };
+        let snap = snapshot();
+        let manifest = manifest_for(&snap);
         let record = BTreeMap::from([("cluster.yaml".to_string(), "spec: {}\n".to_string())]);
         let identity = vec![(
             "ca".to_string(),
             BTreeMap::from([("tls.crt".to_string(), b"CERT".to_vec())]),
         )];
-        let snap = snapshot();
         let out = write(
             Vec::new(),
             &Contents {
