@@ -72,7 +72,7 @@ fn what_cannot_be_backed_up_fails_with_the_reason_and_leaves_no_file() {
     );
     let delete = run(&env, &["delete", "pretend", "--dry-run"]);
     assert!(
-        stderr(&delete).contains("no backup taken") && stderr(&delete).contains("backup pretend"),
+        stderr(&delete).contains("no backup taken (`k0smotron backup`"),
         "{}",
         stderr(&delete)
     );

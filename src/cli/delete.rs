@@ -223,12 +223,10 @@ async fn delete_in(
             ui.note(&line);
         }
         if !args.keep_data && t.has_record {
+            // Short enough for any terminal: the hint with its flags would not wrap well.
             ui.note(&match &t.last_backup {
                 Some(at) => format!("  last backup: {at}"),
-                None => format!(
-                    "  no backup taken (`{}` first keeps its data)",
-                    crate::ui::hint::command(&format!("backup {}", t.name))
-                ),
+                None => "  no backup taken (`k0smotron backup` keeps its data)".to_string(),
             });
         }
     }
