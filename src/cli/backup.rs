@@ -116,22 +116,32 @@ pub(super) async fn take(
     ui: &Ui,
 ) -> Result<(), Failure> {
     let name = name.to_string();
-    let rec = record::read(conn, &name).await?;
+    let (rec, mut record_data) = record::read_with_data(conn, &name).await?;
     if rec.paused.is_some() {
         return Err(record::paused(&name));
     }
+    // When this mothership's copy was last backed up is not part of the control plane.
+    record_data.remove(crate::core::plan::record::LAST_BACKUP_KEY);
     let taken = time::OffsetDateTime::now_utc();
     let taken_at = taken
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
 
-    let step = ui.step("Reading the record and the certificate authorities");
-    let (record_data, identity) = step.end(take::record_and_identity(conn, &name).await)?;
+    // The authorities and, with etcd, a Ready member to take the snapshot in: one wave.
+    let etcd = rec.storage == "etcd";
+    let step = ui.step("Reading the certificate authorities");
+    let (identity, member) = tokio::join!(take::identity(conn, &name), async {
+        match etcd {
+            true => take::healthy_member(conn, &name).await.map(Some),
+            false => Ok(None),
+        }
+    });
+    let identity = step.end(identity)?;
+    let member = member?;
 
     let mut snapshot = None;
-    let data = match (rec.storage.as_str(), rec.single_writer) {
-        ("etcd", _) => {
-            let member = take::healthy_member(conn, &name).await?;
+    let data = match (rec.storage.as_str(), rec.single_writer, member) {
+        ("etcd", _, Some(member)) => {
             let step = ui.step(&format!("Taking an etcd snapshot in {member}"));
             let mut file = PrivateFile::create(&target.dir(), "snapshot")?;
             let taken = take::etcd_snapshot(conn, &member, |chunk| file.file.write_all(chunk))
@@ -167,10 +177,10 @@ pub(super) async fn take(
                 total_keys: status.total_key,
             }
         }
-        ("kine", false) => Data::NotIncluded {
+        ("kine", false, _) => Data::NotIncluded {
             reason: "kine keeps the data in an external database: it is backed up where that database is kept".into(),
         },
-        (storage, _) => {
+        (storage, _, _) => {
             return Err(Failure::Failed(format!(
                 "{name} keeps its data in kine's SQLite database inside the controller pod; `backup` takes etcd snapshots, and does not copy that database yet (storage {storage})"
             )));

@@ -12,28 +12,20 @@ use crate::core::backup::{self, CheckedSnapshot, SnapshotCheck, SnapshotStatus};
 use crate::core::naming::{self, Names};
 use crate::error::Failure;
 
-/// The record's data and the identity Secrets' data, `(SUFFIX, data)`, read at once.
-pub async fn record_and_identity(
+/// The identity Secrets' data, `(SUFFIX, data)`, read at once.
+pub async fn identity(
     conn: &Connection,
     name: &str,
-) -> Result<
-    (
-        BTreeMap<String, String>,
-        Vec<(String, BTreeMap<String, Vec<u8>>)>,
-    ),
-    Failure,
-> {
+) -> Result<Vec<(String, BTreeMap<String, Vec<u8>>)>, Failure> {
     let names = Names::new(name);
     let secret_names: Vec<String> = backup::IDENTITY.iter().map(|s| names.secret(s)).collect();
     let secrets = futures::future::try_join_all(
         secret_names
             .iter()
             .map(|secret| record::our_secret(conn, name, secret)),
-    );
-    let (mut data, secrets) = tokio::try_join!(record::data(conn, name), secrets)?;
-    // When this mothership's copy was last backed up is not part of the control plane.
-    data.remove(crate::core::plan::record::LAST_BACKUP_KEY);
-    let identity = backup::IDENTITY
+    )
+    .await?;
+    Ok(backup::IDENTITY
         .iter()
         .zip(secrets)
         .map(|(suffix, secret)| {
@@ -45,8 +37,7 @@ pub async fn record_and_identity(
                 .collect();
             (suffix.to_string(), data)
         })
-        .collect();
-    Ok((data, identity))
+        .collect())
 }
 
 /// A Ready (healthy) etcd member of `name`, the lowest ordinal first.

@@ -215,11 +215,6 @@ async fn record_map(conn: &Connection, name: &str) -> Result<ConfigMap, Failure>
     }
 }
 
-/// Everything the record holds (the Cluster document, the endpoint, the dates).
-pub async fn data(conn: &Connection, name: &str) -> Result<BTreeMap<String, String>, Failure> {
-    Ok(record_map(conn, name).await?.data.unwrap_or_default())
-}
-
 /// The `k0smotron.io/v1beta2` Cluster document the record holds, as written.
 pub async fn document(conn: &Connection, name: &str) -> Result<String, Failure> {
     record_map(conn, name)
@@ -232,6 +227,14 @@ pub async fn document(conn: &Connection, name: &str) -> Result<String, Failure> 
 
 /// The record of control plane `name`.
 pub async fn read(conn: &Connection, name: &str) -> Result<Record, Failure> {
+    read_with_data(conn, name).await.map(|(record, _)| record)
+}
+
+/// The record of control plane `name`, and everything it holds (for `backup`, in one read).
+pub async fn read_with_data(
+    conn: &Connection,
+    name: &str,
+) -> Result<(Record, BTreeMap<String, String>), Failure> {
     let cm = record_map(conn, name).await?;
     let data = cm.data.unwrap_or_default();
     let field = |key: &str| data.get(key).cloned().unwrap_or_default();
@@ -243,7 +246,7 @@ pub async fn read(conn: &Connection, name: &str) -> Result<Record, Failure> {
         )));
     }
     let doc: serde_json::Value = serde_saphyr::from_str(&field("cluster.yaml")).unwrap_or_default();
-    Ok(Record {
+    let record = Record {
         name: name.to_string(),
         namespace: conn.namespace.clone(),
         worker_endpoint: data
@@ -302,7 +305,8 @@ pub async fn read(conn: &Connection, name: &str) -> Result<Record, Failure> {
                 .pointer("/spec/persistence/type")
                 .and_then(|v| v.as_str())
                 == Some("emptyDir"),
-    })
+    };
+    Ok((record, data))
 }
 
 /// Secret `secret_name` of control plane `name`, if it carries our labels for it.
