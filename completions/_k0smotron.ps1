@@ -122,6 +122,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
         'k0smotron;backup' {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Where to write the archive (`-`: standard output, when it is not a terminal). Default: NAME-TIME.backup.tar.gz in the current directory')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Where to write the archive (`-`: standard output, when it is not a terminal). Default: NAME-TIME.backup.tar.gz in the current directory')
+            [CompletionResult]::new('--encrypt-to', '--encrypt-to', [CompletionResultType]::ParameterName, 'Encrypt the archive with age to this recipient (age1…, as `age-keygen -y KEYFILE` prints it); may be given more than once, and any one of their identities opens it')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')
@@ -141,6 +142,8 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
         'k0smotron;restore' {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Restore under this name (default: the name it was backed up under)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each step (the snapshot taken in, each etcd member, the controllers)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'An age identity file (as `age-keygen` writes it) to open an encrypted archive with; may be given more than once')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'An age identity file (as `age-keygen` writes it) to open an encrypted archive with; may be given more than once')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the control planes (default: the context''s namespace, else `default`)')

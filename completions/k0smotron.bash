@@ -263,7 +263,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__backup)
-            opts="-f -n -o -v -q -h --file --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
+            opts="-f -n -o -v -q -h --file --encrypt-to --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -274,6 +274,10 @@ _k0smotron() {
                     return 0
                     ;;
                 -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encrypt-to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1529,7 +1533,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__restore)
-            opts="-n -o -v -q -h --name --timeout --keep-on-failure --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
+            opts="-i -n -o -v -q -h --name --timeout --keep-on-failure --identity --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1540,6 +1544,14 @@ _k0smotron() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

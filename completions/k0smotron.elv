@@ -117,6 +117,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         &'k0smotron;backup'= {
             cand -f 'Where to write the archive (`-`: standard output, when it is not a terminal). Default: NAME-TIME.backup.tar.gz in the current directory'
             cand --file 'Where to write the archive (`-`: standard output, when it is not a terminal). Default: NAME-TIME.backup.tar.gz in the current directory'
+            cand --encrypt-to 'Encrypt the archive with age to this recipient (age1…, as `age-keygen -y KEYFILE` prints it); may be given more than once, and any one of their identities opens it'
             cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use (default: its current-context)'
             cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'
@@ -135,6 +136,8 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
         &'k0smotron;restore'= {
             cand --name 'Restore under this name (default: the name it was backed up under)'
             cand --timeout 'How long to wait for each step (the snapshot taken in, each etcd member, the controllers)'
+            cand -i 'An age identity file (as `age-keygen` writes it) to open an encrypted archive with; may be given more than once'
+            cand --identity 'An age identity file (as `age-keygen` writes it) to open an encrypted archive with; may be given more than once'
             cand --kubeconfig 'Path to the mothership''s kubeconfig (default: KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use (default: its current-context)'
             cand -n 'Namespace of the control planes (default: the context''s namespace, else `default`)'

@@ -113,6 +113,7 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -l no-color 
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -s q -l quiet -d 'No progress: only data, warnings and errors'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand create" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand backup" -s f -l file -d 'Where to write the archive (`-`: standard output, when it is not a terminal). Default: NAME-TIME.backup.tar.gz in the current directory' -r -F
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand backup" -l encrypt-to -d 'Encrypt the archive with age to this recipient (age1…, as `age-keygen -y KEYFILE` prints it); may be given more than once, and any one of their identities opens it' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand backup" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand backup" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand backup" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r
@@ -127,6 +128,7 @@ complete -c k0smotron -n "__fish_k0smotron_using_subcommand backup" -s q -l quie
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand backup" -s h -l help -d 'Print help'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand restore" -l name -d 'Restore under this name (default: the name it was backed up under)' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand restore" -l timeout -d 'How long to wait for each step (the snapshot taken in, each etcd member, the controllers)' -r
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand restore" -s i -l identity -d 'An age identity file (as `age-keygen` writes it) to open an encrypted archive with; may be given more than once' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand restore" -l kubeconfig -d 'Path to the mothership\'s kubeconfig (default: KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand restore" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand restore" -s n -l namespace -d 'Namespace of the control planes (default: the context\'s namespace, else `default`)' -r

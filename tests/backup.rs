@@ -307,3 +307,220 @@ fn clone_refuses_a_shared_database_and_move_carries_the_same_identity() {
     let out = run(&env, &["move", "stay"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
+
+/// Go age's `age` and `age-keygen` (the reference implementation), and a new key pair in
+/// `dir`: the identity file and its recipient.
+fn age_key(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, String) {
+    let bin = mothership::binaries::ensure_age().unwrap();
+    let key = dir.join(name);
+    let ok = std::process::Command::new(bin.join("age-keygen"))
+        .arg("-o")
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let public = std::process::Command::new(bin.join("age-keygen"))
+        .arg("-y")
+        .arg(&key)
+        .output()
+        .unwrap();
+    (key, stdout(&public).trim().to_string())
+}
+
+fn go_age(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    let bin = mothership::binaries::ensure_age().unwrap();
+    std::process::Command::new(bin.join("age"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn an_encrypted_archive_opens_with_its_identity_and_with_go_age_only() {
+    let env = Env::new();
+    create(
+        &env,
+        "ext",
+        &["--datasource", "postgres://db.example:5432/k0s"],
+    );
+    let ca = ca_of(&env, "ext");
+    let dir = tempfile::tempdir().unwrap();
+    let (key, recipient) = age_key(dir.path(), "key.txt");
+    let (other_key, other) = age_key(dir.path(), "other.txt");
+
+    // A recipient that is not one is refused before any request.
+    env.ms.reset_requests();
+    for (bad, says) in [
+        ("age1notakey", "not a valid recipient"),
+        ("ssh-ed25519 AAAAC3Nza", "SSH keys are not supported"),
+        (
+            "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX",
+            "starts with age1",
+        ),
+    ] {
+        let out = run(&env, &["backup", "ext", "--encrypt-to", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("--encrypt-to") && stderr(&out).contains(says),
+            "{bad}: {}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(env.ms.requests().total(), 0);
+
+    // Encrypted to two recipients, in the default file name (`.age` added).
+    let out = env
+        .cmd()
+        .current_dir(dir.path())
+        .args([
+            "backup",
+            "ext",
+            "--encrypt-to",
+            &recipient,
+            "--encrypt-to",
+            &other,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("encrypted with age to 2 recipients"),
+        "{}",
+        stderr(&out)
+    );
+    let sealed = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".backup.tar.gz.age"))
+        .expect("the archive under its default name");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&sealed).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let bytes = std::fs::read(&sealed).unwrap();
+    assert!(bytes.starts_with(b"age-encryption.org/v1\n-> X25519 "));
+
+    // Go age opens it with either identity: a gzip'd tar, its manifest first.
+    for id in [&key, &other_key] {
+        let opened = dir.path().join("opened.tar.gz");
+        let out = go_age(&[
+            "-d".as_ref(),
+            "-i".as_ref(),
+            id.as_os_str(),
+            "-o".as_ref(),
+            opened.as_os_str(),
+            sealed.as_os_str(),
+        ]);
+        assert!(out.status.success(), "age -d: {}", stderr(&out));
+        let listed = std::process::Command::new("tar")
+            .arg("tzf")
+            .arg(&opened)
+            .output()
+            .unwrap();
+        assert!(listed.status.success(), "{}", stderr(&listed));
+        assert_eq!(
+            stdout(&listed).lines().next(),
+            Some("backup.json"),
+            "{}",
+            stdout(&listed)
+        );
+    }
+
+    // Refused before any request: no identity, the wrong one, a changed byte, cut short,
+    // an identity file that is not one.
+    let (stranger, _) = age_key(dir.path(), "stranger.txt");
+    let damaged = dir.path().join("damaged.age");
+    let mut flipped = bytes.clone();
+    let at = bytes.len() - 40;
+    flipped[at] ^= 0x01;
+    std::fs::write(&damaged, &flipped).unwrap();
+    let cut = dir.path().join("cut.age");
+    std::fs::write(&cut, &bytes[..bytes.len() - 10]).unwrap();
+    let not_a_key = dir.path().join("notes.txt");
+    std::fs::write(&not_a_key, "my notes\n").unwrap();
+    let sealed_arg = sealed.to_str().unwrap();
+    env.ms.reset_requests();
+    for (args, says) in [
+        (vec![sealed_arg], "encrypted with age: pass --identity"),
+        (
+            vec![sealed_arg, "-i", stranger.to_str().unwrap()],
+            "encrypted to 2 other recipients, and none of the given identities is one of them",
+        ),
+        (
+            vec![damaged.to_str().unwrap(), "-i", key.to_str().unwrap()],
+            "does not authenticate",
+        ),
+        (
+            vec![cut.to_str().unwrap(), "-i", key.to_str().unwrap()],
+            "does not authenticate",
+        ),
+        (
+            vec![sealed_arg, "-i", not_a_key.to_str().unwrap()],
+            "--identity",
+        ),
+    ] {
+        let mut full = vec!["restore"];
+        full.extend(&args);
+        full.extend(["--name", "copy"]);
+        let out = run(&env, &full);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+        if !says.starts_with("--") {
+            assert!(
+                stderr(&out).contains("nothing was written"),
+                "{}",
+                stderr(&out)
+            );
+        }
+    }
+    assert_eq!(
+        env.ms.requests().total(),
+        0,
+        "nothing asked, nothing written"
+    );
+
+    // The right identity restores it: the same authorities.
+    let out = run(
+        &env,
+        &[
+            "restore",
+            sealed_arg,
+            "--name",
+            "ext-copy",
+            "--identity",
+            key.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(ca_of(&env, "ext-copy"), ca);
+
+    // What Go age encrypts (binary and armored, from standard input), restore opens.
+    let plain = dir.path().join("plain.tar.gz");
+    let out = run(&env, &["backup", "ext", "-f", plain.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for (armor, name) in [(false, "ext-go"), (true, "ext-armored")] {
+        let file = dir.path().join(format!("{name}.age"));
+        let mut args: Vec<&std::ffi::OsStr> = vec![
+            "-r".as_ref(),
+            recipient.as_ref(),
+            "-o".as_ref(),
+            file.as_os_str(),
+        ];
+        if armor {
+            args.push("-a".as_ref());
+        }
+        args.push(plain.as_os_str());
+        let out = go_age(&args);
+        assert!(out.status.success(), "age -r: {}", stderr(&out));
+        let out = env
+            .cmd()
+            .args(["restore", "-", "--name", name, "-i", key.to_str().unwrap()])
+            .pipe_stdin(&file)
+            .unwrap()
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        assert_eq!(ca_of(&env, name), ca);
+    }
+}

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::Global;
+use crate::core::age::{self, Recipient};
 use crate::core::backup::{self, Contents, Data, Manifest};
 use crate::error::Failure;
 use crate::files::PrivateFile;
@@ -24,6 +25,20 @@ pub struct BackupArgs {
     /// Default: NAME-TIME.backup.tar.gz in the current directory.
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     pub file: Option<PathBuf>,
+    /// Encrypt the archive with age to this recipient (age1…, as `age-keygen -y KEYFILE`
+    /// prints it); may be given more than once, and any one of their identities opens it.
+    #[arg(long = "encrypt-to", value_name = "RECIPIENT")]
+    pub encrypt_to: Vec<String>,
+}
+
+/// The `--encrypt-to` recipients, checked before anything is asked of the mothership.
+fn recipients(given: &[String]) -> Result<Vec<Recipient>, Failure> {
+    given
+        .iter()
+        .map(|r| {
+            Recipient::parse(r).map_err(|why| Failure::Usage(format!("--encrypt-to {r:?}: {why}")))
+        })
+        .collect()
 }
 
 /// Where the archive goes, checked before anything is asked of the mothership.
@@ -100,18 +115,20 @@ fn io_failure(what: &str) -> impl Fn(std::io::Error) -> Failure + '_ {
 
 pub async fn run(args: BackupArgs, global: &Global, ui: &Ui) -> Result<(), Failure> {
     let target = Target::check(args.file.as_deref())?;
+    let recipients = recipients(&args.encrypt_to)?;
     let conn = global.connect(ui).await?;
     let name = record::resolve_name(&conn, args.name.as_deref()).await?;
-    take(&conn, &name, &target, true, ui).await
+    take(&conn, &name, &target, &recipients, true, ui).await
 }
 
-/// Write the archive of control plane `name` to `target`. `kept`: the archive is the
-/// user's, so say what it holds and record when it was taken (not for `clone` and `move`,
-/// whose archive is gone when they end).
+/// Write the archive of control plane `name` to `target`, encrypted to `recipients` when
+/// there are any. `kept`: the archive is the user's, so say what it holds and record when
+/// it was taken (not for `clone` and `move`, whose archive is gone when they end).
 pub(super) async fn take(
     conn: &crate::mothership::Connection,
     name: &str,
     target: &Target,
+    recipients: &[Recipient],
     kept: bool,
     ui: &Ui,
 ) -> Result<(), Failure> {
@@ -206,19 +223,32 @@ pub(super) async fn take(
         Target::Stdout => "standard output".to_string(),
         Target::File { dir, path } => path
             .clone()
-            .unwrap_or_else(|| dir.join(backup::default_file_name(&name, taken)))
+            .unwrap_or_else(|| {
+                let file = backup::default_file_name(&name, taken);
+                match recipients.is_empty() {
+                    true => dir.join(file),
+                    false => dir.join(format!("{file}.age")),
+                }
+            })
             .display()
             .to_string(),
     };
     let step = ui.step(&format!("Writing {shown}"));
-    let written = write_archive(target, &shown, &contents, snapshot, taken);
+    let written = write_archive(target, &shown, &contents, snapshot, recipients, taken);
     step.end(written)?;
     if !kept {
         return Ok(());
     }
-    ui.note(&format!(
-        "{shown} holds the private keys of {name}'s certificate authorities and its service-account key: keep it as safe as an admin kubeconfig"
-    ));
+    match recipients {
+        [] => ui.note(&format!(
+            "{shown} holds the private keys of {name}'s certificate authorities and its service-account key: keep it as safe as an admin kubeconfig (or encrypt it: --encrypt-to age1…)"
+        )),
+        _ => ui.note(&format!(
+            "{shown} is encrypted with age to {}: only {} restores it (restore --identity KEYFILE)",
+            crate::ui::count(recipients.len() as i64, "recipient"),
+            if recipients.len() == 1 { "that recipient's identity" } else { "one of their identities" }
+        )),
+    }
     // Said last, once the archive is in place: `list` and `status` show it.
     record::set_data(
         conn,
@@ -233,29 +263,31 @@ fn write_archive(
     shown: &str,
     contents: &Contents,
     snapshot: Option<(PrivateFile, u64)>,
+    recipients: &[Recipient],
     taken: time::OffsetDateTime,
 ) -> Result<(), Failure> {
     let mut snapshot = snapshot;
     let data = snapshot
         .as_mut()
         .map(|(f, bytes)| (&mut f.file as &mut dyn std::io::Read, *bytes));
+    // The archive itself, or age around it.
+    let write = |out: &mut dyn Write| -> std::io::Result<()> {
+        let out = std::io::BufWriter::new(out);
+        let mut out = match recipients {
+            [] => backup::write(out, contents, data, taken)?,
+            _ => {
+                let sealed = age::Encryptor::new(out, recipients)?;
+                backup::write(sealed, contents, data, taken)?.finish()?
+            }
+        };
+        out.flush()
+    };
     match target {
-        Target::Stdout => {
-            let out = std::io::BufWriter::new(std::io::stdout().lock());
-            backup::write(out, contents, data, taken)
-                .and_then(|mut out| out.flush())
-                .map_err(io_failure("writing the archive to standard output"))
-        }
+        Target::Stdout => write(&mut std::io::stdout().lock())
+            .map_err(io_failure("writing the archive to standard output")),
         Target::File { dir, .. } => {
             let mut archive = PrivateFile::create(dir, "backup")?;
-            backup::write(
-                std::io::BufWriter::new(&mut archive.file),
-                contents,
-                data,
-                taken,
-            )
-            .and_then(|mut out| out.flush())
-            .map_err(io_failure(&format!("writing {shown}")))?;
+            write(&mut archive.file).map_err(io_failure(&format!("writing {shown}")))?;
             archive.keep(Path::new(shown))
         }
     }

@@ -50,12 +50,14 @@ pub async fn run(args: CloneArgs, global: &Global, ui: &Ui) -> Result<(), Failur
         &conn,
         &args.name,
         &Target::scratch(scratch.0.clone()),
+        &[],
         false,
         ui,
     )
     .await?;
     let request = Request {
         file: scratch.0.clone(),
+        identity: Vec::new(),
         name: Some(args.new.clone()),
         namespace: Some(conn.namespace.clone()),
         new_identity: true,

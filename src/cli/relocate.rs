@@ -67,9 +67,18 @@ pub async fn run(args: MoveArgs, global: &Global, ui: &Ui) -> Result<(), Failure
         }
         let original = record::read(&here, name).await?;
         let scratch = Scratch::new("move");
-        backup::take(&here, name, &Target::scratch(scratch.0.clone()), false, ui).await?;
+        backup::take(
+            &here,
+            name,
+            &Target::scratch(scratch.0.clone()),
+            &[],
+            false,
+            ui,
+        )
+        .await?;
         let request = Request {
             file: scratch.0.clone(),
+            identity: Vec::new(),
             name: None,
             namespace: Some(there_conn.namespace.clone()),
             new_identity: false,

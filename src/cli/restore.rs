@@ -11,6 +11,7 @@ use std::time::Duration;
 use clap::Args;
 
 use super::Global;
+use crate::core::age;
 use crate::core::backup::{self, Archive, Data};
 use crate::core::pki::{self, CertPair, KeyAlgorithm};
 use crate::core::spec::{self, CreateOptions, Resolved};
@@ -34,11 +35,17 @@ pub struct RestoreArgs {
     /// Leave what was written when a step fails (default: remove it).
     #[arg(long)]
     pub keep_on_failure: bool,
+    /// An age identity file (as `age-keygen` writes it) to open an encrypted archive with;
+    /// may be given more than once.
+    #[arg(short = 'i', long = "identity", value_name = "KEYFILE")]
+    pub identity: Vec<PathBuf>,
 }
 
 /// A restore, as `restore`, `clone` and `move` ask for it.
 pub(super) struct Request {
     pub file: PathBuf,
+    /// Age identity files for an encrypted archive.
+    pub identity: Vec<PathBuf>,
     pub name: Option<String>,
     /// `None`: the namespace it was backed up from.
     pub namespace: Option<String>,
@@ -60,10 +67,26 @@ pub(super) struct Restored {
     pub endpoint: String,
 }
 
-/// The archive, read and checked; the snapshot kept in a private temporary file.
+/// The age identities in the files `--identity` names, read before anything else.
+fn identities(files: &[PathBuf]) -> Result<Vec<age::Identity>, Failure> {
+    let mut found = Vec::new();
+    for file in files {
+        let shown = file.display();
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| Failure::Usage(format!("--identity {shown}: {e}")))?;
+        found.extend(
+            age::Identity::parse_file(&text)
+                .map_err(|e| Failure::Usage(format!("--identity {shown}: {e}")))?,
+        );
+    }
+    Ok(found)
+}
+
+/// The archive, read and checked (and decrypted, when it is age-encrypted); the snapshot
+/// kept in a private temporary file.
 fn read_archive(args: &Request) -> Result<(Archive, Option<(PrivateFile, u64)>), Failure> {
     let shown = args.file.display().to_string();
-    let mut snapshot = PrivateFile::create(&std::env::temp_dir(), "restore")?;
+    let identities = identities(&args.identity)?;
     let input: Box<dyn Read> = if shown == "-" {
         Box::new(std::io::stdin().lock())
     } else {
@@ -71,8 +94,31 @@ fn read_archive(args: &Request) -> Result<(Archive, Option<(PrivateFile, u64)>),
             std::fs::File::open(&args.file).map_err(|e| Failure::Usage(format!("{shown}: {e}")))?,
         )
     };
+    let refused = |why: &dyn std::fmt::Display| {
+        Failure::Usage(format!("{shown}: {why}; nothing was written"))
+    };
+    // Enough of the start to tell an age file from a gzip one, put back in front.
+    let mut head = Vec::with_capacity(age::SNIFF);
+    let mut input = input;
+    input
+        .by_ref()
+        .take(age::SNIFF as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| refused(&e))?;
+    let input = std::io::BufReader::new(std::io::Cursor::new(head.clone()).chain(input));
+    let input: Box<dyn Read> = if age::looks_encrypted(&head) {
+        if identities.is_empty() {
+            return Err(refused(
+                &"it is encrypted with age: pass --identity KEYFILE, the age identity it was encrypted to",
+            ));
+        }
+        Box::new(age::open(input, &identities).map_err(|e| refused(&e))?)
+    } else {
+        Box::new(input)
+    };
+    let mut snapshot = PrivateFile::create(&std::env::temp_dir(), "restore")?;
     let (archive, checked) = backup::read(std::io::BufReader::new(input), &mut snapshot.file)
-        .map_err(|why| Failure::Usage(format!("{shown}: {why}; nothing was written")))?;
+        .map_err(|why| refused(&why))?;
     let snapshot = match checked {
         Some(c) => {
             snapshot
@@ -177,6 +223,7 @@ fn kept_keys(archive: &Archive, r: &Resolved) -> Result<write::Keys, Failure> {
 pub async fn run(args: RestoreArgs, global: &Global, ui: &Ui) -> Result<(), Failure> {
     let request = Request {
         file: args.file,
+        identity: args.identity,
         name: args.name,
         namespace: global.namespace.clone(),
         new_identity: false,

@@ -1,6 +1,7 @@
 //! The pure core: no I/O, no clock, no network. Everything here is decided from its inputs
 //! and unit-tested directly.
 
+pub mod age;
 pub mod backup;
 pub mod certs;
 pub mod cluster;

@@ -234,3 +234,16 @@ pub fn ensure_node() -> anyhow::Result<NodeBinaries> {
     .ensure()?;
     Ok(NodeBinaries { dir })
 }
+
+/// Go age (`tests/age`): `age` and `age-keygen`, the reference implementation that backup
+/// encryption is checked against. Built like the control plane; a few seconds.
+pub fn ensure_age() -> anyhow::Result<PathBuf> {
+    Recipe {
+        what: "Go age",
+        dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("../age"),
+        files: &["build.sh", "go.mod", "go.sum"],
+        cache: "age",
+        out: "bin",
+    }
+    .ensure()
+}
