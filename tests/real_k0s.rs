@@ -164,20 +164,30 @@ fn kine_on_a_claim_serves_its_api() {
 #[test]
 #[ignore = "needs K0SMOTRON_TEST_K0S (a k0s built by hand)"]
 fn a_restored_control_plane_keeps_its_objects_and_its_old_kubeconfig() {
+    restored_keeps_a_configmap("k0s-kept", &[]);
+}
+
+#[test]
+#[ignore = "needs K0SMOTRON_TEST_K0S (a k0s built by hand) and kine in K0SMOTRON_TEST_K0S_BIN_DIR"]
+fn kine_on_sqlite_backs_up_a_live_database_and_restores_it() {
+    restored_keeps_a_configmap("k0s-lite", &["--storage", "kine"]);
+}
+
+/// create NAME (with `extra`), a ConfigMap in it, backup, delete, restore: the admin
+/// kubeconfig from before the backup reads the ConfigMap.
+fn restored_keeps_a_configmap(name: &str, extra: &[&str]) {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let env = real_k0s_env();
-    let name = "k0s-kept";
-    let out = run(
-        &env,
-        &[
-            "create",
-            name,
-            "--key-algorithm",
-            "ecdsa-p256",
-            "--timeout",
-            "10m",
-        ],
-    );
+    let mut args = vec![
+        "create",
+        name,
+        "--key-algorithm",
+        "ecdsa-p256",
+        "--timeout",
+        "10m",
+    ];
+    args.extend_from_slice(extra);
+    let out = run(&env, &args);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let old = admin_kubeconfig(&env, name);
     poll(
@@ -201,9 +211,10 @@ fn a_restored_control_plane_keeps_its_objects_and_its_old_kubeconfig() {
             .success()
         },
     );
-    let file = env.dir.path().join("kept.tar.gz");
+    let file = env.dir.path().join(format!("{name}.tar.gz"));
     let out = run(&env, &["backup", name, "-f", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    eprintln!("{}", stderr(&out));
     let out = run(&env, &["delete", name, "--yes"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 
@@ -233,7 +244,7 @@ fn a_restored_control_plane_keeps_its_objects_and_its_old_kubeconfig() {
     );
     assert_eq!(value, "the backup");
     eprintln!(
-        "real k0s, restore returned after {:.1} s; the old kubeconfig read the ConfigMap after {:.1} s",
+        "real k0s {extra:?}, restore returned after {:.1} s; the old kubeconfig read the ConfigMap after {:.1} s",
         restored.as_secs_f64(),
         start.elapsed().as_secs_f64()
     );

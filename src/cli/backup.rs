@@ -144,64 +144,67 @@ pub(super) async fn take(
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
 
-    // The authorities and, with etcd, a Ready member to take the snapshot in: one wave.
-    let etcd = rec.storage == "etcd";
+    // The authorities and where the data is copied (a Ready etcd member, the Ready
+    // controller of kine on SQLite): one wave.
     let step = ui.step("Reading the certificate authorities");
-    let (identity, member) = tokio::join!(take::identity(conn, &name), async {
-        match etcd {
-            true => take::healthy_member(conn, &name).await.map(Some),
-            false => Ok(None),
+    let (identity, source) = tokio::join!(take::identity(conn, &name), async {
+        match (rec.storage.as_str(), rec.single_writer) {
+            ("etcd", _) => take::healthy_member(conn, &name).await.map(Source::Etcd),
+            ("kine", true) => take::ready_controller(conn, &name)
+                .await
+                .map(Source::Sqlite),
+            _ => Ok(Source::External),
         }
     });
     let identity = step.end(identity)?;
-    let member = member?;
+    let source = source?;
 
-    let mut snapshot = None;
-    let data = match (rec.storage.as_str(), rec.single_writer, member) {
-        ("etcd", _, Some(member)) => {
+    let mut copied = None;
+    let data = match source {
+        Source::Etcd(member) => {
             let step = ui.step(&format!("Taking an etcd snapshot in {member}"));
             let mut file = PrivateFile::create(&target.dir(), "snapshot")?;
-            let taken = take::etcd_snapshot(conn, &member, |chunk| file.file.write_all(chunk))
-                .await
-                .map(|(checked, status)| {
-                    let detail = format!(
-                        "revision {}, {}, {}",
-                        status.revision,
-                        crate::ui::count(status.total_key, "key"),
-                        human_bytes(checked.bytes)
-                    );
-                    (checked, status, detail)
-                });
-            let (checked, status, detail) = match taken {
-                Ok(t) => t,
-                Err(e) => {
-                    step.failed("");
-                    return Err(e);
-                }
-            };
-            step.done(&detail);
-            file.file
-                .rewind()
-                .map_err(io_failure("reading the snapshot back"))?;
-            let bytes = checked.bytes;
-            snapshot = Some((file, bytes));
+            let taken = take::etcd_snapshot(conn, &member, |chunk| file.file.write_all(chunk)).await;
+            let (checked, status) = step.end_with(taken, |(checked, status)| {
+                format!(
+                    "revision {}, {}, {}",
+                    status.revision,
+                    crate::ui::count(status.total_key, "key"),
+                    human_bytes(checked.bytes)
+                )
+            })?;
+            copied = Some(rewound(file, checked.bytes)?);
             Data::EtcdSnapshot {
                 file: backup::SNAPSHOT.into(),
                 member,
-                bytes,
+                bytes: checked.bytes,
                 sha256: checked.sha256,
                 revision: status.revision,
                 total_keys: status.total_key,
             }
         }
-        ("kine", false, _) => Data::NotIncluded {
+        Source::Sqlite(pod) => {
+            let step = ui.step(&format!("Copying kine's SQLite database in {pod}"));
+            let flags = crate::core::cluster::parse(&record_data["cluster.yaml"], "record/cluster.yaml")
+                .ok()
+                .and_then(|d| d.spec)
+                .map(|s| s.control_plane_flags)
+                .unwrap_or_default();
+            let mut file = PrivateFile::create(&target.dir(), "database")?;
+            let taken =
+                take::kine_database(conn, &pod, &flags, |chunk| file.file.write_all(chunk)).await;
+            let checked = step.end_with(taken, |checked| human_bytes(checked.bytes))?;
+            copied = Some(rewound(file, checked.bytes)?);
+            Data::KineSqlite {
+                file: backup::KINE_DB.into(),
+                pod,
+                bytes: checked.bytes,
+                sha256: checked.sha256,
+            }
+        }
+        Source::External => Data::NotIncluded {
             reason: "kine keeps the data in an external database: it is backed up where that database is kept".into(),
         },
-        (storage, _, _) => {
-            return Err(Failure::Failed(format!(
-                "{name} keeps its data in kine's SQLite database inside the controller pod; `backup` takes etcd snapshots, and does not copy that database yet (storage {storage})"
-            )));
-        }
     };
     let manifest = Manifest {
         format: backup::FORMAT.into(),
@@ -234,7 +237,7 @@ pub(super) async fn take(
             .to_string(),
     };
     let step = ui.step(&format!("Writing {shown}"));
-    let written = write_archive(target, &shown, &contents, snapshot, recipients, taken);
+    let written = write_archive(target, &shown, &contents, copied, recipients, taken);
     step.end(written)?;
     if !kept {
         return Ok(());
@@ -262,12 +265,12 @@ fn write_archive(
     target: &Target,
     shown: &str,
     contents: &Contents,
-    snapshot: Option<(PrivateFile, u64)>,
+    data: Option<(PrivateFile, u64)>,
     recipients: &[Recipient],
     taken: time::OffsetDateTime,
 ) -> Result<(), Failure> {
-    let mut snapshot = snapshot;
-    let data = snapshot
+    let mut data = data;
+    let data = data
         .as_mut()
         .map(|(f, bytes)| (&mut f.file as &mut dyn std::io::Read, *bytes));
     // The archive itself, or age around it.
@@ -291,6 +294,24 @@ fn write_archive(
             archive.keep(Path::new(shown))
         }
     }
+}
+
+/// Where the data is copied from.
+enum Source {
+    /// A Ready etcd member.
+    Etcd(String),
+    /// The Ready controller pod of kine on SQLite.
+    Sqlite(String),
+    /// An external database: not copied.
+    External,
+}
+
+/// The copied data file, back at its start for the archive, and its size.
+fn rewound(mut file: PrivateFile, bytes: u64) -> Result<(PrivateFile, u64), Failure> {
+    file.file
+        .rewind()
+        .map_err(io_failure("reading the copied data back"))?;
+    Ok((file, bytes))
 }
 
 fn human_bytes(n: u64) -> String {

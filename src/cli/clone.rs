@@ -41,7 +41,7 @@ pub async fn run(args: CloneArgs, global: &Global, ui: &Ui) -> Result<(), Failur
     let rec = record::read(&conn, &args.name).await?;
     if rec.storage == "kine" && !rec.single_writer {
         return Err(Failure::Failed(format!(
-            "{} keeps its data in an external database, which a clone would share (two control planes writing one datastore); clone copies etcd data",
+            "{} keeps its data in an external database, which a clone would share (two control planes writing one datastore); clone copies data kept in etcd or in SQLite",
             args.name
         )));
     }

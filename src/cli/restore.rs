@@ -14,6 +14,7 @@ use super::Global;
 use crate::core::age;
 use crate::core::backup::{self, Archive, Data};
 use crate::core::pki::{self, CertPair, KeyAlgorithm};
+use crate::core::plan::sqlite;
 use crate::core::spec::{self, CreateOptions, Resolved};
 use crate::error::Failure;
 use crate::files::PrivateFile;
@@ -182,7 +183,22 @@ fn resolve(args: &Request, archive: &Archive) -> Result<Resolved, Failure> {
         ..Default::default()
     })
     .map_err(|e| Failure::Usage(format!("restoring {}: {e}", archive.manifest.name)))?;
-    resolved.restore_etcd = matches!(archive.manifest.data, Data::EtcdSnapshot { .. });
+    match &archive.manifest.data {
+        Data::EtcdSnapshot { .. } => resolved.restore_etcd = true,
+        Data::KineSqlite { .. } => {
+            let db = spec::sqlite_file(&resolved.storage).filter(|db| sqlite::on_data_volume(db));
+            if db.is_none() {
+                return Err(Failure::Usage(format!(
+                    "the archive holds kine's SQLite database, and its recorded spec keeps none on the data volume ({}/...)",
+                    spec::K0S_DATA_DIR
+                )));
+            }
+            // The controller waits for the database as long as restore waits for it.
+            let until = time::OffsetDateTime::now_utc() + args.timeout;
+            resolved.restore_kine_until = Some(until.unix_timestamp());
+        }
+        Data::NotIncluded { .. } => {}
+    }
     Ok(resolved)
 }
 
@@ -300,8 +316,14 @@ pub(super) async fn restore(
     }
     let endpoint = written.exposure.endpoint();
     let started = async {
-        if let Some((file, bytes)) = snapshot {
-            restore_etcd(&conn, &resolved, file, bytes, request.timeout, ui).await?;
+        match (snapshot, &archive.manifest.data) {
+            (Some((file, bytes)), Data::EtcdSnapshot { .. }) => {
+                restore_etcd(&conn, &resolved, file, bytes, request.timeout, ui).await?
+            }
+            (Some((file, bytes)), Data::KineSqlite { .. }) => {
+                restore_kine(&conn, &resolved, file, bytes, request.timeout, ui).await?
+            }
+            _ => {}
         }
         let step = ui.step(&format!(
             "Waiting for {}",
@@ -355,8 +377,12 @@ async fn restore_etcd(
     let name = &r.name;
     let sts = crate::core::naming::Names::new(name).etcd();
     let step = ui.step("Handing the snapshot to etcd member 0");
-    let handed =
-        restore::hand_over_snapshot(conn, name, &mut file.file, bytes, timeout, &step).await;
+    let to = restore::Handover {
+        pod: format!("{sts}-0"),
+        file: crate::core::plan::etcd::restore_file(),
+        what: "snapshot",
+    };
+    let handed = restore::hand_over(conn, &to, &mut file.file, bytes, timeout, &step).await;
     step.end(handed)?;
     drop(file);
     let step = ui.step("Starting etcd from the snapshot");
@@ -372,6 +398,30 @@ async fn restore_etcd(
     step.end(started)?;
     let members = crate::core::plan::etcd::members(r.replicas);
     scale::grow_etcd(conn, name, 1, members, timeout, ui).await
+}
+
+/// The controller's restore init container takes kine's database and puts it in place
+/// before k0s first starts; it stays in the template, inert once the database is there or
+/// its deadline has passed, so the controller is not started a second time.
+async fn restore_kine(
+    conn: &mothership::Connection,
+    r: &Resolved,
+    mut file: PrivateFile,
+    bytes: u64,
+    timeout: Duration,
+    ui: &Ui,
+) -> Result<(), Failure> {
+    let step = ui.step("Handing kine's SQLite database to the controller");
+    let to = restore::Handover {
+        pod: format!(
+            "{}-0",
+            crate::core::naming::Names::new(&r.name).statefulset()
+        ),
+        file: sqlite::RESTORE_FILE.into(),
+        what: "database",
+    };
+    let handed = restore::hand_over(conn, &to, &mut file.file, bytes, timeout, &step).await;
+    step.end(handed)
 }
 
 /// A restore that failed after writing: remove what it wrote (as `create` does), unless

@@ -2,8 +2,9 @@
 //! `backup.json` (what the archive is: format and version, the control plane, when, what
 //! data), the record's data under `record/`, the certificate authorities and the
 //! service-account key under `identity/SUFFIX/` (the `NAME-SUFFIX` Secrets), and the data:
-//! `data/etcd.snapshot`, as `etcdctl snapshot save` wrote it. The manifest comes first, so
-//! a reader learns the format version before anything else.
+//! `data/etcd.snapshot`, as `etcdctl snapshot save` wrote it, or `data/kine.db`, kine's
+//! SQLite database. The manifest comes first, so a reader learns the format version before
+//! anything else.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -16,6 +17,7 @@ pub const FORMAT: &str = "k0smotron.io/backup";
 pub const VERSION: u32 = 1;
 pub const MANIFEST: &str = "backup.json";
 pub const SNAPSHOT: &str = "data/etcd.snapshot";
+pub const KINE_DB: &str = "data/kine.db";
 /// The certificate Secrets (`NAME-SUFFIX`) that make a control plane the same identity: the
 /// cluster CA, the front-proxy CA, the etcd CA and the service-account key. Leaf
 /// certificates are issued again from them.
@@ -52,9 +54,40 @@ pub enum Data {
         revision: i64,
         total_keys: i64,
     },
+    /// kine's SQLite database, copied in the controller pod `pod` (`k0s backup`: SQLite's
+    /// `VACUUM INTO`), at `file` in the archive.
+    #[serde(rename_all = "camelCase")]
+    KineSqlite {
+        file: String,
+        pod: String,
+        bytes: u64,
+        /// SHA-256 of the whole file, hex.
+        sha256: String,
+    },
     /// Kept by someone else (an external database): not in the archive.
     #[serde(rename_all = "camelCase")]
     NotIncluded { reason: String },
+}
+
+impl Data {
+    /// The data entry in the archive, its size and SHA-256, when there is one.
+    pub fn file(&self) -> Option<(&str, u64, &str)> {
+        match self {
+            Data::EtcdSnapshot {
+                file,
+                bytes,
+                sha256,
+                ..
+            }
+            | Data::KineSqlite {
+                file,
+                bytes,
+                sha256,
+                ..
+            } => Some((file, *bytes, sha256)),
+            Data::NotIncluded { .. } => None,
+        }
+    }
 }
 
 /// What `etcdutl snapshot status -w json` says of a snapshot.
@@ -87,9 +120,9 @@ pub struct SnapshotCheck {
     bytes: u64,
 }
 
-/// A snapshot that passed: its size and the SHA-256 of the whole file (hex).
+/// A data file that passed its check: its size and the SHA-256 of the whole file (hex).
 #[derive(Debug, Clone, PartialEq)]
-pub struct CheckedSnapshot {
+pub struct CheckedData {
     pub bytes: u64,
     pub sha256: String,
 }
@@ -108,7 +141,7 @@ impl SnapshotCheck {
         }
     }
 
-    pub fn finish(self) -> Result<CheckedSnapshot, String> {
+    pub fn finish(self) -> Result<CheckedData, String> {
         if self.bytes % 512 != HASH_LEN as u64 {
             return Err(format!(
                 "the etcd snapshot ({} bytes) does not end with etcd's integrity hash: it was cut short or is not a snapshot",
@@ -121,10 +154,103 @@ impl SnapshotCheck {
                     .into(),
             );
         }
-        Ok(CheckedSnapshot {
+        Ok(CheckedData {
             bytes: self.bytes,
             sha256: hex(&self.whole.finalize()),
         })
+    }
+}
+
+/// Checks a SQLite database as it streams by: its header (the magic string, a page size
+/// SQLite can have) and its size, a whole number of pages, and exactly the pages the header
+/// counts when the header says that count is current. A copy cut short or not SQLite at
+/// all is found before the archive is written or read.
+#[derive(Default)]
+pub struct SqliteCheck {
+    whole: Sha256,
+    header: Vec<u8>,
+    bytes: u64,
+}
+
+const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
+const SQLITE_HEADER: usize = 100;
+
+impl SqliteCheck {
+    pub fn update(&mut self, chunk: &[u8]) {
+        self.whole.update(chunk);
+        self.bytes += chunk.len() as u64;
+        let want = SQLITE_HEADER
+            .saturating_sub(self.header.len())
+            .min(chunk.len());
+        self.header.extend_from_slice(&chunk[..want]);
+    }
+
+    pub fn finish(self) -> Result<CheckedData, String> {
+        let h = &self.header;
+        if h.len() < SQLITE_HEADER || !h.starts_with(SQLITE_MAGIC) {
+            return Err(format!(
+                "kine's database ({} bytes) is not a SQLite database",
+                self.bytes
+            ));
+        }
+        let be32 = |at: usize| u32::from_be_bytes([h[at], h[at + 1], h[at + 2], h[at + 3]]);
+        let page = match u16::from_be_bytes([h[16], h[17]]) {
+            1 => 65536,
+            n if n >= 512 && n.is_power_of_two() => u64::from(n),
+            n => {
+                return Err(format!(
+                    "kine's database names page size {n}, which SQLite never uses"
+                ));
+            }
+        };
+        let pages = u64::from(be32(28));
+        // The page count is current when the change counter equals "version valid for".
+        let counted = be32(24) == be32(92) && pages > 0;
+        if !self.bytes.is_multiple_of(page) || (counted && self.bytes != pages * page) {
+            return Err(format!(
+                "kine's database is {} bytes, and its header says {} pages of {page}: it was cut short",
+                self.bytes,
+                if counted {
+                    pages.to_string()
+                } else {
+                    "whole".into()
+                }
+            ));
+        }
+        Ok(CheckedData {
+            bytes: self.bytes,
+            sha256: hex(&self.whole.finalize()),
+        })
+    }
+}
+
+/// The check of a data entry, by its name in the archive.
+enum DataCheck {
+    Etcd(SnapshotCheck),
+    Sqlite(SqliteCheck),
+}
+
+impl DataCheck {
+    fn for_entry(path: &str) -> Option<DataCheck> {
+        match path {
+            SNAPSHOT => Some(DataCheck::Etcd(SnapshotCheck::default())),
+            KINE_DB => Some(DataCheck::Sqlite(SqliteCheck::default())),
+            _ => None,
+        }
+    }
+
+    fn update(&mut self, chunk: &[u8]) {
+        match self {
+            DataCheck::Etcd(c) => c.update(chunk),
+            DataCheck::Sqlite(c) => c.update(chunk),
+        }
+    }
+
+    fn finish(self) -> Result<CheckedData, String> {
+        match self {
+            DataCheck::Etcd(c) => c.finish(),
+            DataCheck::Sqlite(c) => c.finish(),
+        }
     }
 }
 
@@ -155,12 +281,12 @@ pub struct Contents<'a> {
     pub identity: &'a [(String, BTreeMap<String, Vec<u8>>)],
 }
 
-/// Write the archive to `out`; `snapshot` is the data file when there is one (its size
-/// given, as tar needs it first). Every entry is mode 0600 and dated `taken`.
+/// Write the archive to `out`; `data` is the data file the manifest names, when there is
+/// one (its size given, as tar needs it first). Every entry is mode 0600 and dated `taken`.
 pub fn write<W: Write>(
     out: W,
     contents: &Contents,
-    snapshot: Option<(&mut dyn Read, u64)>,
+    data: Option<(&mut dyn Read, u64)>,
     taken: time::OffsetDateTime,
 ) -> std::io::Result<W> {
     let gz = flate2::write::GzEncoder::new(out, flate2::Compression::default());
@@ -199,8 +325,8 @@ pub fn write<W: Write>(
             )?;
         }
     }
-    if let Some((data, size)) = snapshot {
-        add(&mut tar, SNAPSHOT, size, data)?;
+    if let (Some((data, size)), Some((file, _, _))) = (data, contents.manifest.data.file()) {
+        add(&mut tar, file, size, data)?;
     }
     tar.into_inner()?.finish()
 }
@@ -213,14 +339,15 @@ pub struct Archive {
     pub identity: Vec<(String, BTreeMap<String, Vec<u8>>)>,
 }
 
-/// Read an archive from `input` (as `write` makes it), handing the snapshot's bytes to
+/// Read an archive from `input` (as `write` makes it), handing the data file's bytes to
 /// `snapshot` as they come. Refused, with the reason: not gzip or not tar (damaged), cut
 /// short, a manifest that is not first or not ours, a version this build does not know, a
-/// snapshot that does not match the manifest or etcd's own hash, a missing identity.
+/// data file that does not match the manifest or fails its own check (etcd's hash,
+/// SQLite's header), a missing identity.
 pub fn read(
     input: impl Read,
     snapshot: &mut dyn Write,
-) -> Result<(Archive, Option<CheckedSnapshot>), String> {
+) -> Result<(Archive, Option<CheckedData>), String> {
     let damaged = |e: std::io::Error| format!("it is damaged or cut short ({e})");
     let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(input));
     let mut manifest: Option<Manifest> = None;
@@ -245,8 +372,7 @@ pub fn read(
             manifest = Some(parse_manifest(&body)?);
             continue;
         }
-        if path == SNAPSHOT {
-            let mut check = SnapshotCheck::default();
+        if let Some(mut check) = DataCheck::for_entry(&path) {
             let mut buf = vec![0u8; 64 * 1024];
             loop {
                 let n = entry.read(&mut buf).map_err(damaged)?;
@@ -256,7 +382,7 @@ pub fn read(
                 check.update(&buf[..n]);
                 snapshot
                     .write_all(&buf[..n])
-                    .map_err(|e| format!("keeping the snapshot: {e}"))?;
+                    .map_err(|e| format!("keeping {path}: {e}"))?;
             }
             checked = Some(check.finish()?);
             continue;
@@ -302,13 +428,13 @@ pub fn read(
         }
         ordered.push((suffix.to_string(), data));
     }
-    if let Data::EtcdSnapshot { bytes, sha256, .. } = &manifest.data {
-        let got = checked.as_ref().ok_or_else(|| {
-            format!("its manifest names an etcd snapshot, and {SNAPSHOT} is missing")
-        })?;
-        if got.bytes != *bytes || &got.sha256 != sha256 {
+    if let Some((file, bytes, sha256)) = manifest.data.file() {
+        let got = checked
+            .as_ref()
+            .ok_or_else(|| format!("its manifest names {file}, which is missing"))?;
+        if got.bytes != bytes || got.sha256 != sha256 {
             return Err(format!(
-                "{SNAPSHOT} is not the snapshot its manifest describes ({} bytes, SHA-256 {}; the manifest says {bytes}, {sha256})",
+                "{file} is not the one its manifest describes ({} bytes, SHA-256 {}; the manifest says {bytes}, {sha256})",
                 got.bytes, got.sha256
             ));
         }
@@ -356,7 +482,7 @@ mod tests {
         db
     }
 
-    fn check(bytes: &[u8], chunk: usize) -> Result<CheckedSnapshot, String> {
+    fn check(bytes: &[u8], chunk: usize) -> Result<CheckedData, String> {
         let mut c = SnapshotCheck::default();
         for part in bytes.chunks(chunk) {
             c.update(part);
@@ -454,9 +580,7 @@ mod tests {
         if let Data::EtcdSnapshot { sha256, .. } = &mut wrong_hash.data {
             *sha256 = "00".into();
         }
-        assert!(
-            fails(&archive(&wrong_hash, &snap)).contains("not the snapshot its manifest describes")
-        );
+        assert!(fails(&archive(&wrong_hash, &snap)).contains("not the one its manifest describes"));
     }
 
     #[test]
@@ -466,7 +590,7 @@ mod tests {
         for chunk in [1, 7, 32, 33, 500, 4096] {
             assert_eq!(
                 check(&snap, chunk),
-                Ok(CheckedSnapshot {
+                Ok(CheckedData {
                     bytes: 1056,
                     sha256: whole.clone()
                 })
@@ -482,6 +606,92 @@ mod tests {
         changed[10] ^= 1;
         assert!(check(&changed, 64).unwrap_err().contains("changed"));
         assert!(check(&[], 64).is_err());
+    }
+
+    /// A SQLite database of `pages` pages of 4096 bytes, its header counting them.
+    fn sqlite_db(pages: u32) -> Vec<u8> {
+        let mut db = vec![0u8; pages as usize * 4096];
+        db[..16].copy_from_slice(SQLITE_MAGIC);
+        db[16..18].copy_from_slice(&4096u16.to_be_bytes());
+        db[24..28].copy_from_slice(&7u32.to_be_bytes());
+        db[28..32].copy_from_slice(&pages.to_be_bytes());
+        db[92..96].copy_from_slice(&7u32.to_be_bytes());
+        db
+    }
+
+    fn check_sqlite(db: &[u8], chunk: usize) -> Result<CheckedData, String> {
+        let mut c = SqliteCheck::default();
+        for piece in db.chunks(chunk) {
+            c.update(piece);
+        }
+        c.finish()
+    }
+
+    #[test]
+    fn a_sqlite_database_is_checked_by_its_header_and_size() {
+        let db = sqlite_db(3);
+        for chunk in [1, 50, 99, 100, 4096] {
+            assert_eq!(check_sqlite(&db, chunk).unwrap().bytes, 3 * 4096);
+        }
+        assert!(
+            check_sqlite(&db[..8192], 64)
+                .unwrap_err()
+                .contains("3 pages of 4096")
+        );
+        assert!(
+            check_sqlite(&db[..5000], 64)
+                .unwrap_err()
+                .contains("cut short")
+        );
+        assert!(
+            check_sqlite(&snapshot(), 64)
+                .unwrap_err()
+                .contains("not a SQLite database")
+        );
+        let mut odd = db.clone();
+        odd[16..18].copy_from_slice(&1000u16.to_be_bytes());
+        assert!(
+            check_sqlite(&odd, 64)
+                .unwrap_err()
+                .contains("page size 1000")
+        );
+        // A stale page count (the counters differ) is not held against it.
+        let mut stale = sqlite_db(3);
+        stale[92] = 1;
+        stale.truncate(2 * 4096);
+        assert!(check_sqlite(&stale, 64).is_ok());
+    }
+
+    #[test]
+    fn a_kine_database_archive_reads_back_and_is_checked() {
+        let db = sqlite_db(2);
+        let mut manifest = manifest_for(&db);
+        manifest.storage = "kine".into();
+        manifest.data = Data::KineSqlite {
+            file: KINE_DB.into(),
+            pod: "kmc-demo-0".into(),
+            bytes: db.len() as u64,
+            sha256: hex(&Sha256::digest(&db)),
+        };
+        let bytes = archive(&manifest, &db);
+        let listed: Vec<String> = tar::Archive::new(flate2::read::GzDecoder::new(bytes.as_slice()))
+            .entries()
+            .unwrap()
+            .map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(listed.last().map(String::as_str), Some(KINE_DB));
+        let mut out = Vec::new();
+        let (read_back, checked) = read(bytes.as_slice(), &mut out).unwrap();
+        assert_eq!((read_back.manifest, out), (manifest.clone(), db.clone()));
+        assert_eq!(checked.unwrap().bytes, 8192);
+        // The database the manifest names, cut to a page: refused by SQLite's header.
+        let mut cut = manifest.clone();
+        if let Data::KineSqlite { bytes, sha256, .. } = &mut cut.data {
+            *bytes = 4096;
+            *sha256 = hex(&Sha256::digest(&db[..4096]));
+        }
+        let err = read(archive(&cut, &db[..4096]).as_slice(), &mut Vec::new()).unwrap_err();
+        assert!(err.contains("2 pages of 4096"), "{err}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! What `restore` does in the mothership beyond what `create` writes: hand the snapshot to
-//! etcd member 0, whose restore init container waits for it.
+//! What `restore` does in the mothership beyond what `create` writes: hand the data (an
+//! etcd snapshot, kine's SQLite database) to the pod whose restore init container waits
+//! for it.
 
 use std::io::Read;
 use std::time::{Duration, Instant};
@@ -9,8 +10,8 @@ use kube::api::{Api, AttachParams};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::Connection;
-use crate::core::naming::Names;
-use crate::core::plan::etcd::{RESTORE_CONTAINER, receive_script};
+use crate::core::plan::etcd::RESTORE_CONTAINER;
+use crate::core::plan::receive_script;
 use crate::error::Failure;
 use crate::ui::Step;
 
@@ -35,21 +36,30 @@ fn restore_running(pod: &Pod) -> Result<(), String> {
     }
 }
 
-/// Wait until etcd member 0 of `name` waits for the snapshot, then send it `bytes` bytes
-/// of `snapshot` through exec; its restore container takes it from there.
-pub async fn hand_over_snapshot(
+/// What to hand over, and to whom.
+pub struct Handover<'a> {
+    pub pod: String,
+    /// Where in the restore container the file goes (it waits for that name).
+    pub file: String,
+    /// "snapshot", "database": for messages.
+    pub what: &'a str,
+}
+
+/// Wait until the restore init container of `to.pod` waits, then send it `bytes` bytes of
+/// `data` through exec; the container takes it from there.
+pub async fn hand_over(
     conn: &Connection,
-    name: &str,
-    snapshot: &mut std::fs::File,
+    to: &Handover<'_>,
+    data: &mut std::fs::File,
     bytes: u64,
     timeout: Duration,
     step: &Step,
 ) -> Result<(), Failure> {
-    let pod = format!("{}-0", Names::new(name).etcd());
+    let (pod, what) = (&to.pod, to.what);
     let api: Api<Pod> = Api::namespaced(conn.client.clone(), &conn.namespace);
     let start = Instant::now();
     loop {
-        let state = match api.get_opt(&pod).await.map_err(|e| conn.translate(e))? {
+        let state = match api.get_opt(pod).await.map_err(|e| conn.translate(e))? {
             Some(p) => restore_running(&p),
             None => Err("not created yet".to_string()),
         };
@@ -57,7 +67,7 @@ pub async fn hand_over_snapshot(
             Ok(()) => break,
             Err(doing) if start.elapsed() >= timeout => {
                 return Err(Failure::TimedOut(format!(
-                    "timed out after {} waiting for pod {pod} to take the snapshot (it is {doing})",
+                    "timed out after {} waiting for pod {pod} to take the {what} (it is {doing})",
                     crate::core::duration::format(timeout)
                 )));
             }
@@ -66,18 +76,18 @@ pub async fn hand_over_snapshot(
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     step.update(&format!("sending it to pod {pod}"));
-    let script = receive_script(bytes);
+    let script = receive_script(bytes, &to.file);
     let ap = AttachParams::default()
         .container(RESTORE_CONTAINER)
         .stdin(true)
         .stdout(false)
         .stderr(true);
     let mut process = api
-        .exec(&pod, ["sh", "-c", script.as_str()], &ap)
+        .exec(pod, ["sh", "-c", script.as_str()], &ap)
         .await
         .map_err(|e| {
             Failure::Failed(format!(
-                "handing the snapshot to pod {pod} failed: {}",
+                "handing the {what} to pod {pod} failed: {}",
                 conn.translate(e)
             ))
         })?;
@@ -87,7 +97,7 @@ pub async fn hand_over_snapshot(
     let send = async {
         let mut buf = vec![0u8; 64 * 1024];
         loop {
-            let n = snapshot.read(&mut buf)?;
+            let n = data.read(&mut buf)?;
             if n == 0 {
                 break;
             }
@@ -97,7 +107,7 @@ pub async fn hand_over_snapshot(
     };
     let mut said = String::new();
     let (sent, _) = tokio::join!(send, stderr.read_to_string(&mut said));
-    sent.map_err(|e| Failure::Failed(format!("sending the snapshot to pod {pod}: {e}")))?;
+    sent.map_err(|e| Failure::Failed(format!("sending the {what} to pod {pod}: {e}")))?;
     let status = match status {
         Some(s) => s.await,
         None => None,
@@ -105,7 +115,7 @@ pub async fn hand_over_snapshot(
     let _ = process.join().await;
     match status {
         Some(s) if s.status.as_deref() != Some("Success") => Err(Failure::Failed(format!(
-            "pod {pod} did not take the snapshot: {}",
+            "pod {pod} did not take the {what}: {}",
             said.lines()
                 .last()
                 .map(String::from)

@@ -300,8 +300,17 @@ impl Step {
 
     /// Done or failed, as `result` says; the result is handed back.
     pub fn end<T, E>(self, result: Result<T, E>) -> Result<T, E> {
+        self.end_with(result, |_| String::new())
+    }
+
+    /// As `end`, with what `detail` says of the result on the done line.
+    pub fn end_with<T, E>(
+        self,
+        result: Result<T, E>,
+        detail: impl FnOnce(&T) -> String,
+    ) -> Result<T, E> {
         match &result {
-            Ok(_) => self.done(""),
+            Ok(t) => self.done(&detail(t)),
             Err(_) => self.failed(""),
         }
         result

@@ -308,13 +308,26 @@ pub fn statefulset(r: &Resolved, x: &Exposure, owner: Option<&OwnerReference>) -
         "env": pod_name_env(r),
         "volumeMounts": [
             {"name": "certs", "mountPath": "/certs-init"},
-            data_mount,
+            data_mount.clone(),
         ],
     });
+    let mut inits = vec![certs_init];
+    if let (Some(until), Some(db)) = (
+        r.restore_kine_until,
+        crate::core::spec::sqlite_file(&r.storage),
+    ) {
+        inits.push(super::sqlite::restore_container(
+            &db,
+            until,
+            &image,
+            &data_mount,
+            &pod_name_env(r),
+        ));
+    }
     let mut pod_spec = json!({
         "automountServiceAccountToken": false,
         "affinity": anti_affinity(&selector),
-        "initContainers": [certs_init],
+        "initContainers": inits,
         "containers": [controller],
         "volumes": volumes,
     });

@@ -89,14 +89,9 @@ rm -rf {DATA}/restoring {DATA}/{RESTORE_FILE}
     )
 }
 
-/// Run by `restore` in the restore init container: exactly `bytes` bytes from standard
-/// input into the part file, then renamed to the file the container waits for.
-pub fn receive_script(bytes: u64) -> String {
-    format!(
-        "set -e; head -c {bytes} > {DATA}/{RESTORE_FILE}.part; \
-test \"$(wc -c < {DATA}/{RESTORE_FILE}.part)\" -eq {bytes}; \
-mv {DATA}/{RESTORE_FILE}.part {DATA}/{RESTORE_FILE}"
-    )
+/// Where `restore` streams the snapshot to.
+pub fn restore_file() -> String {
+    format!("{DATA}/{RESTORE_FILE}")
 }
 
 /// Above etcdctl's own 5 s command timeout, so a slow member is reported by etcdctl.

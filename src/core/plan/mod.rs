@@ -10,6 +10,7 @@ mod golden;
 pub mod record;
 mod secrets;
 mod service;
+pub mod sqlite;
 
 use std::collections::BTreeMap;
 
@@ -271,6 +272,17 @@ pub fn dry_run(r: &Resolved, pki: &Pki, admin: &CertPair, cli_version: &str) -> 
     all.extend(rest.objects);
     all.extend(rest.statefulsets);
     all
+}
+
+/// Run by `restore` in a restore init container: exactly `bytes` bytes from standard
+/// input into a part file beside `file`, renamed to `file` (which the container waits
+/// for) once whole.
+pub fn receive_script(bytes: u64, file: &str) -> String {
+    format!(
+        "set -e; head -c {bytes} > {file}.part; \
+test \"$(wc -c < {file}.part)\" -eq {bytes}; \
+mv {file}.part {file}"
+    )
 }
 
 #[cfg(test)]

@@ -166,6 +166,9 @@ pub struct Resolved {
     /// `restore`: etcd starts as one member from a snapshot streamed into it (and grows to
     /// its count afterwards), not as a new cluster.
     pub restore_etcd: bool,
+    /// `restore` of kine on SQLite: until this time (Unix seconds), the controller's first
+    /// start waits for the database `restore` streams in (see `plan::restore`).
+    pub restore_kine_until: Option<i64>,
 }
 
 pub const DEFAULT_API_PORT: u16 = 30443;
@@ -185,6 +188,24 @@ pub const ETCD_REQUESTS: resources::Requests = resources::Requests {
     memory: "64Mi",
 };
 pub const SQLITE: &str = "sqlite:///var/lib/k0s/db/state.db?mode=rwc&_journal=WAL";
+/// k0s's data directory in the controller pod: the data volume.
+pub const K0S_DATA_DIR: &str = "/var/lib/k0s";
+
+/// The SQLite database file of kine on SQLite, as k0s finds it from the data source (a
+/// relative path is under the data directory); `None` for any other storage.
+pub fn sqlite_file(storage: &Storage) -> Option<String> {
+    let url = match storage {
+        Storage::Kine(KineSource::Sqlite) => SQLITE,
+        Storage::Kine(KineSource::Url(u)) if u.starts_with("sqlite:") => u.as_str(),
+        _ => return None,
+    };
+    let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or_default();
+    Some(match path.starts_with('/') {
+        true => path.to_string(),
+        false => format!("{K0S_DATA_DIR}/{path}"),
+    })
+}
 
 /// Resolve `create`'s input: each concern (exposure, storage, persistence, the controller,
 /// resources, metadata) in a function of its own, each message naming its flag.
@@ -246,6 +267,7 @@ pub fn resolve(o: CreateOptions) -> Result<Resolved, String> {
         service_account: spec.service_account.clone(),
         key_algorithm: o.key_algorithm.unwrap_or(KeyAlgorithm::Rsa2048),
         restore_etcd: false,
+        restore_kine_until: None,
         ttl: match o.ttl {
             Some(t) if t.as_secs() < 60 => {
                 return Err(format!(

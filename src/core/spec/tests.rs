@@ -250,3 +250,22 @@ fn requests_default_where_neither_a_request_nor_a_limit_is_given() {
     assert_eq!(requests["cpu"].0, CONTROLLER_REQUESTS.cpu);
     assert!(!requests.contains_key("memory"), "{requests:?}");
 }
+
+#[test]
+fn the_sqlite_file_is_where_k0s_looks_for_it() {
+    let kine = |u: &str| Storage::Kine(KineSource::Url(u.into()));
+    assert_eq!(
+        sqlite_file(&Storage::Kine(KineSource::Sqlite)).as_deref(),
+        Some("/var/lib/k0s/db/state.db")
+    );
+    assert_eq!(
+        sqlite_file(&kine("sqlite:///var/lib/k0s/other.db?_journal=WAL")).as_deref(),
+        Some("/var/lib/k0s/other.db")
+    );
+    // A relative path is under k0s's data directory.
+    assert_eq!(
+        sqlite_file(&kine("sqlite://db/x.db")).as_deref(),
+        Some("/var/lib/k0s/db/x.db")
+    );
+    assert_eq!(sqlite_file(&kine("postgres://db:5432/k0s")), None);
+}

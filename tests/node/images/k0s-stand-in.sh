@@ -10,6 +10,20 @@ controller | worker)
   echo "k0s stand-in: $1 running"
   while :; do sleep 1 & wait $!; done
   ;;
+backup)
+  # `k0s backup --save-path -`: real k0s copies its live SQLite database with VACUUM INTO and
+  # writes a tar.gz of it, its PKI and its configuration to standard output. No database
+  # runs here: the stand-in archives the file as it lies (a test puts one there), under the
+  # entry name k0s gives the copy.
+  [ "${2:-}" = --save-path ] && [ "${3:-}" = - ] || { echo "k0s stand-in: backup takes --save-path - only" >&2; exit 1; }
+  db=/var/lib/k0s/db/state.db
+  [ -e "$db" ] || { echo "Error: failed to create backup on step \`sqlite db path $db\`: no such file" >&2; exit 1; }
+  d="$(mktemp -d)"
+  trap 'rm -rf "$d"' EXIT
+  cp "$db" "$d/kine-state-backup.db"
+  tar czf - -C "$d" kine-state-backup.db
+  exit 0
+  ;;
 esac
 harness="$(awk '/^nameserver/ { print $2; exit }' /etc/resolv.conf)"
 answer="$(
