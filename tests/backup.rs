@@ -528,3 +528,144 @@ fn an_encrypted_archive_opens_with_its_identity_and_with_go_age_only() {
         assert_eq!(ca_of(&env, name), ca);
     }
 }
+
+/// One kubeconfig holding `here`'s context (`mothership`, current) and `there`'s, renamed
+/// `there` (its cluster and user too, so the merge keeps both).
+fn two_contexts(here: &Env, there: &Env) -> std::path::PathBuf {
+    let renamed = here.dir.path().join("there.kubeconfig");
+    let renamed_text = there
+        .ms
+        .kubeconfig()
+        .replace("mothership", "there")
+        .replace("user: admin", "user: there-admin")
+        .replace("- name: admin", "- name: there-admin");
+    std::fs::write(&renamed, renamed_text).unwrap();
+    let merged = std::process::Command::new("kubectl")
+        .env(
+            "KUBECONFIG",
+            format!("{}:{}", here.kubeconfig.display(), renamed.display()),
+        )
+        .args(["config", "view", "--flatten"])
+        .output()
+        .unwrap();
+    assert!(merged.status.success(), "{}", text(&merged));
+    let both = here.dir.path().join("both.kubeconfig");
+    std::fs::write(&both, &merged.stdout).unwrap();
+    both
+}
+
+/// uid and resourceVersion (generation for StatefulSets) of what `name` has in `env`.
+fn versions_of(env: &Env, name: &str) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for plural in ["configmaps", "secrets", "services", "statefulsets"] {
+        for o in env.ms.objects(plural) {
+            let meta = &o["metadata"];
+            if meta["labels"]["k0smotron.io/cluster"] != name {
+                continue;
+            }
+            let version = match plural {
+                "statefulsets" => meta["generation"].to_string(),
+                _ => meta["resourceVersion"].to_string(),
+            };
+            out.push((
+                format!("{}/{}", o["kind"], meta["name"]),
+                meta["uid"].to_string(),
+                version,
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn move_to_another_mothership_carries_it_and_a_failure_there_leaves_the_original() {
+    let here = Env::new();
+    let there = Env::with(|c| c.cluster = Some(mothership::ClusterOptions::default()));
+    let both = two_contexts(&here, &there);
+    let source = |name: &str| {
+        create(
+            &here,
+            name,
+            &["--datasource", "postgres://db.example:5432/k0s"],
+        );
+    };
+    let move_to_there = |name: &str| {
+        here.cmd_with(&both)
+            .args(["move", name, "--to-context", "there"])
+            .output()
+            .unwrap()
+    };
+
+    // A clean move: the same identity there, nothing left here.
+    source("far");
+    let ca = ca_of(&here, "far");
+    there.ms.reset_requests();
+    let out = move_to_there("far");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let sent_there = there.ms.requests().total();
+    assert_eq!(ca_of(&there, "far"), ca, "moved as the same identity");
+    assert!(labelled_in(&here, here.ns(), "far").is_empty());
+    assert!(!labelled_in(&there, there.ns(), "far").is_empty());
+    eprintln!(
+        "move to another mothership: {sent_there} requests there\n{}",
+        stderr(&out)
+    );
+
+    // Each write there fails in turn (a 500, which no write retries): the move says the
+    // original is untouched, which it is, and leaves nothing there.
+    let writes: Vec<u32> = there
+        .ms
+        .requests()
+        .requests
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.method != "GET")
+        .map(|(i, _)| i as u32 + 1)
+        .collect();
+    eprintln!("writes there at requests {writes:?}");
+    let mut failed = 0;
+    for (i, &nth) in writes.iter().enumerate() {
+        let name = format!("far-{i}");
+        source(&name);
+        let before = versions_of(&here, &name);
+        there.ms.inject(mothership::Fault::nth_request(
+            nth,
+            mothership::FaultAction::Status {
+                code: 500,
+                retry_after: None,
+            },
+        ));
+        let out = move_to_there(&name);
+        there.ms.clear_faults();
+        let what = format!("move {name} with a 500 at request {nth} there");
+        if out.status.success() {
+            assert!(labelled_in(&here, here.ns(), &name).is_empty(), "{what}");
+            assert!(!labelled_in(&there, there.ns(), &name).is_empty(), "{what}");
+        } else {
+            assert_eq!(out.status.code(), Some(1), "{what}: {}", stderr(&out));
+            assert!(
+                stderr(&out).contains("is untouched"),
+                "{what}: {}",
+                stderr(&out)
+            );
+            failed += 1;
+            assert_eq!(
+                versions_of(&here, &name),
+                before,
+                "{what}: original touched"
+            );
+            eventually(60, &format!("{what}: nothing left there"), || {
+                labelled_in(&there, there.ns(), &name).is_empty()
+            });
+        }
+    }
+    eprintln!(
+        "{failed} of {} moves with a failed write there ended with the original untouched",
+        writes.len()
+    );
+    assert!(
+        failed > 0,
+        "no injected failure ended a move: the faults missed"
+    );
+}
