@@ -152,6 +152,7 @@ Register-ArgumentCompleter -Native -CommandName 'k0smotron' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for data on stdout')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection to the mothership')
             [CompletionResult]::new('--keep-on-failure', '--keep-on-failure', [CompletionResultType]::ParameterName, 'Leave what was written when a step fails (default: remove it)')
+            [CompletionResult]::new('--new-identity', '--new-identity', [CompletionResultType]::ParameterName, 'New certificate authorities and service-account key instead of the archived ones (and new node ports): a copy with the archive''s data that is not the same control plane, as `clone` makes. Kubeconfigs, tokens and workers of the original do not work with it')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about what is happening (on stderr)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours and no spinners (also when NO_COLOR is set)')

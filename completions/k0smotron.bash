@@ -1533,7 +1533,7 @@ _k0smotron() {
             return 0
             ;;
         k0smotron__subcmd__restore)
-            opts="-i -n -o -v -q -h --name --timeout --keep-on-failure --identity --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
+            opts="-i -n -o -v -q -h --name --timeout --keep-on-failure --new-identity --identity --kubeconfig --context --namespace --output --verbose --no-color --quiet --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -146,6 +146,7 @@ set edit:completion:arg-completer[k0smotron] = {|@words|
             cand --output 'Output format for data on stdout'
             cand --connect-timeout 'How long to wait for a TCP connection to the mothership'
             cand --keep-on-failure 'Leave what was written when a step fails (default: remove it)'
+            cand --new-identity 'New certificate authorities and service-account key instead of the archived ones (and new node ports): a copy with the archive''s data that is not the same control plane, as `clone` makes. Kubeconfigs, tokens and workers of the original do not work with it'
             cand -v 'Print more about what is happening (on stderr)'
             cand --verbose 'Print more about what is happening (on stderr)'
             cand --no-color 'No colours and no spinners (also when NO_COLOR is set)'

@@ -138,6 +138,7 @@ wide\t''
 name\t''"
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand restore" -l connect-timeout -d 'How long to wait for a TCP connection to the mothership' -r
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand restore" -l keep-on-failure -d 'Leave what was written when a step fails (default: remove it)'
+complete -c k0smotron -n "__fish_k0smotron_using_subcommand restore" -l new-identity -d 'New certificate authorities and service-account key instead of the archived ones (and new node ports): a copy with the archive\'s data that is not the same control plane, as `clone` makes. Kubeconfigs, tokens and workers of the original do not work with it'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand restore" -s v -l verbose -d 'Print more about what is happening (on stderr)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand restore" -l no-color -d 'No colours and no spinners (also when NO_COLOR is set)'
 complete -c k0smotron -n "__fish_k0smotron_using_subcommand restore" -s q -l quiet -d 'No progress: only data, warnings and errors'

@@ -204,6 +204,25 @@ fn an_external_database_control_plane_comes_back_as_the_same_identity() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(ca_of(&env, "ext-piped"), ca);
+    // A new identity on the same external database: refused before any request.
+    env.ms.reset_requests();
+    let out = run(
+        &env,
+        &[
+            "restore",
+            file.to_str().unwrap(),
+            "--name",
+            "ext-new",
+            "--new-identity",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--new-identity") && stderr(&out).contains("external database"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(env.ms.requests().total(), 0);
     // A name already taken is refused before anything is written, as create refuses it.
     let out = run(&env, &["restore", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -668,4 +687,50 @@ fn move_to_another_mothership_carries_it_and_a_failure_there_leaves_the_original
         failed > 0,
         "no injected failure ended a move: the faults missed"
     );
+}
+
+/// The script a restore init container runs to take the data (busybox sh and applets in the
+/// pod; the same commands here): only a file of the given size and SHA-256 is put in place.
+#[test]
+fn the_receiving_script_keeps_only_a_whole_unchanged_file() {
+    use sha2::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("restore.db");
+    let data: Vec<u8> = (0..100_000u32).map(|i| (i % 253) as u8).collect();
+    let sha: String = sha2::Sha256::digest(&data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let script =
+        k0smotron::core::plan::receive_script(data.len() as u64, &sha, target.to_str().unwrap());
+    let feed = |input: &[u8]| {
+        let mut child = std::process::Command::new("sh")
+            .args(["-c", &script])
+            .stdin(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let short = feed(&data[..32_768]);
+    assert!(!short.status.success());
+    assert!(
+        stderr(&short).contains("32768 of 100000 bytes arrived"),
+        "{}",
+        stderr(&short)
+    );
+    let mut changed = data.clone();
+    changed[50_000] ^= 1;
+    let out = feed(&changed);
+    assert!(
+        stderr(&out).contains("differ (SHA-256)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!target.exists(), "nothing put in place");
+    let out = feed(&data);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&target).unwrap(), data);
 }

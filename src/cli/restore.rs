@@ -4,7 +4,7 @@
 //! authorities, etcd member 0 restores the snapshot before it first starts, and etcd grows
 //! back to its size one member at a time.
 
-use std::io::{Read, Seek};
+use std::io::Read;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -12,7 +12,7 @@ use clap::Args;
 
 use super::Global;
 use crate::core::age;
-use crate::core::backup::{self, Archive, Data};
+use crate::core::backup::{self, Archive, CheckedData, Data};
 use crate::core::pki::{self, CertPair, KeyAlgorithm};
 use crate::core::plan::sqlite;
 use crate::core::spec::{self, CreateOptions, Resolved};
@@ -36,6 +36,12 @@ pub struct RestoreArgs {
     /// Leave what was written when a step fails (default: remove it).
     #[arg(long)]
     pub keep_on_failure: bool,
+    /// New certificate authorities and service-account key instead of the archived ones
+    /// (and new node ports): a copy with the archive's data that is not the same control
+    /// plane, as `clone` makes. Kubeconfigs, tokens and workers of the original do not work
+    /// with it.
+    #[arg(long)]
+    pub new_identity: bool,
     /// An age identity file (as `age-keygen` writes it) to open an encrypted archive with;
     /// may be given more than once.
     #[arg(short = 'i', long = "identity", value_name = "KEYFILE")]
@@ -83,9 +89,9 @@ fn identities(files: &[PathBuf]) -> Result<Vec<age::Identity>, Failure> {
     Ok(found)
 }
 
-/// The archive, read and checked (and decrypted, when it is age-encrypted); the snapshot
-/// kept in a private temporary file.
-fn read_archive(args: &Request) -> Result<(Archive, Option<(PrivateFile, u64)>), Failure> {
+/// The archive, read and checked (and decrypted, when it is age-encrypted); its data file
+/// kept in a private temporary file, with its size and SHA-256.
+fn read_archive(args: &Request) -> Result<(Archive, Option<(PrivateFile, CheckedData)>), Failure> {
     let shown = args.file.display().to_string();
     let identities = identities(&args.identity)?;
     let input: Box<dyn Read> = if shown == "-" {
@@ -117,20 +123,10 @@ fn read_archive(args: &Request) -> Result<(Archive, Option<(PrivateFile, u64)>),
     } else {
         Box::new(input)
     };
-    let mut snapshot = PrivateFile::create(&std::env::temp_dir(), "restore")?;
-    let (archive, checked) = backup::read(std::io::BufReader::new(input), &mut snapshot.file)
+    let mut data = PrivateFile::create(&std::env::temp_dir(), "restore")?;
+    let (archive, checked) = backup::read(std::io::BufReader::new(input), &mut data.file)
         .map_err(|why| refused(&why))?;
-    let snapshot = match checked {
-        Some(c) => {
-            snapshot
-                .file
-                .rewind()
-                .map_err(|e| Failure::Failed(format!("reading the snapshot back: {e}")))?;
-            Some((snapshot, c.bytes))
-        }
-        None => None,
-    };
-    Ok((archive, snapshot))
+    Ok((archive, checked.map(|c| (data, c))))
 }
 
 fn authority(archive: &Archive, suffix: &str) -> Result<CertPair, Failure> {
@@ -197,6 +193,12 @@ fn resolve(args: &Request, archive: &Archive) -> Result<Resolved, Failure> {
             let until = time::OffsetDateTime::now_utc() + args.timeout;
             resolved.restore_kine_until = Some(until.unix_timestamp());
         }
+        Data::NotIncluded { .. } if args.new_identity => {
+            return Err(Failure::Usage(format!(
+                "--new-identity: {} keeps its data in an external database, which the copy would share (two control planes writing one datastore)",
+                archive.manifest.name
+            )));
+        }
         Data::NotIncluded { .. } => {}
     }
     Ok(resolved)
@@ -242,8 +244,9 @@ pub async fn run(args: RestoreArgs, global: &Global, ui: &Ui) -> Result<(), Fail
         identity: args.identity,
         name: args.name,
         namespace: global.namespace.clone(),
-        new_identity: false,
-        fresh_ports: false,
+        new_identity: args.new_identity,
+        // A copy must not take the original's endpoint.
+        fresh_ports: args.new_identity,
         timeout: args.timeout,
         keep_on_failure: args.keep_on_failure,
         all_or_nothing: false,
@@ -268,7 +271,7 @@ pub(super) async fn restore(
     global: &Global,
     ui: &Ui,
 ) -> Result<Restored, Failure> {
-    let (archive, snapshot) = read_archive(request)?;
+    let (archive, data) = read_archive(request)?;
     let resolved = resolve(request, &archive)?;
     let keys = if request.new_identity {
         super::create::start_keygen(&resolved, ui)
@@ -316,12 +319,12 @@ pub(super) async fn restore(
     }
     let endpoint = written.exposure.endpoint();
     let started = async {
-        match (snapshot, &archive.manifest.data) {
-            (Some((file, bytes)), Data::EtcdSnapshot { .. }) => {
-                restore_etcd(&conn, &resolved, file, bytes, request.timeout, ui).await?
+        match (data, &archive.manifest.data) {
+            (Some((file, checked)), Data::EtcdSnapshot { .. }) => {
+                restore_etcd(&conn, &resolved, file, checked, request.timeout, ui).await?
             }
-            (Some((file, bytes)), Data::KineSqlite { .. }) => {
-                restore_kine(&conn, &resolved, file, bytes, request.timeout, ui).await?
+            (Some((file, checked)), Data::KineSqlite { .. }) => {
+                restore_kine(&conn, &resolved, file, checked, request.timeout, ui).await?
             }
             _ => {}
         }
@@ -370,7 +373,7 @@ async fn restore_etcd(
     conn: &mothership::Connection,
     r: &Resolved,
     mut file: PrivateFile,
-    bytes: u64,
+    checked: CheckedData,
     timeout: Duration,
     ui: &Ui,
 ) -> Result<(), Failure> {
@@ -381,8 +384,10 @@ async fn restore_etcd(
         pod: format!("{sts}-0"),
         file: crate::core::plan::etcd::restore_file(),
         what: "snapshot",
+        bytes: checked.bytes,
+        sha256: checked.sha256,
     };
-    let handed = restore::hand_over(conn, &to, &mut file.file, bytes, timeout, &step).await;
+    let handed = restore::hand_over(conn, &to, &mut file.file, timeout, &step).await;
     step.end(handed)?;
     drop(file);
     let step = ui.step("Starting etcd from the snapshot");
@@ -407,7 +412,7 @@ async fn restore_kine(
     conn: &mothership::Connection,
     r: &Resolved,
     mut file: PrivateFile,
-    bytes: u64,
+    checked: CheckedData,
     timeout: Duration,
     ui: &Ui,
 ) -> Result<(), Failure> {
@@ -419,8 +424,10 @@ async fn restore_kine(
         ),
         file: sqlite::RESTORE_FILE.into(),
         what: "database",
+        bytes: checked.bytes,
+        sha256: checked.sha256,
     };
-    let handed = restore::hand_over(conn, &to, &mut file.file, bytes, timeout, &step).await;
+    let handed = restore::hand_over(conn, &to, &mut file.file, timeout, &step).await;
     step.end(handed)
 }
 

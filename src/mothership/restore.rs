@@ -2,7 +2,7 @@
 //! etcd snapshot, kine's SQLite database) to the pod whose restore init container waits
 //! for it.
 
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::time::{Duration, Instant};
 
 use k8s_openapi::api::core::v1::Pod;
@@ -43,15 +43,27 @@ pub struct Handover<'a> {
     pub file: String,
     /// "snapshot", "database": for messages.
     pub what: &'a str,
+    /// Its size and SHA-256, checked in the pod before it is put in place.
+    pub bytes: u64,
+    pub sha256: String,
 }
 
-/// Wait until the restore init container of `to.pod` waits, then send it `bytes` bytes of
+/// Attempts at sending the data: exec's standard input is known to lose data now and then
+/// (kubernetes/kubernetes#112834); a short or changed copy is found in the pod and sent
+/// again.
+const ATTEMPTS: u32 = 3;
+
+/// How long one attempt may take: a minute, and a second per MiB.
+fn attempt_limit(bytes: u64) -> Duration {
+    Duration::from_secs(60 + bytes / (1 << 20))
+}
+
+/// Wait until the restore init container of `to.pod` waits, then send it the bytes of
 /// `data` through exec; the container takes it from there.
 pub async fn hand_over(
     conn: &Connection,
     to: &Handover<'_>,
     data: &mut std::fs::File,
-    bytes: u64,
     timeout: Duration,
     step: &Step,
 ) -> Result<(), Failure> {
@@ -75,26 +87,55 @@ pub async fn hand_over(
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    step.update(&format!("sending it to pod {pod}"));
-    let script = receive_script(bytes, &to.file);
+    let mut attempt = 1;
+    loop {
+        step.update(&match attempt {
+            1 => format!("sending it to pod {pod}"),
+            n => format!("sending it to pod {pod} again (attempt {n} of {ATTEMPTS})"),
+        });
+        data.seek(SeekFrom::Start(0))
+            .map_err(|e| Failure::Failed(format!("reading the {what} back: {e}")))?;
+        let sent = tokio::time::timeout(attempt_limit(to.bytes), send(conn, &api, to, data))
+            .await
+            .unwrap_or_else(|_| {
+                Err(format!(
+                    "it did not arrive whole within {}",
+                    crate::core::duration::format(attempt_limit(to.bytes))
+                ))
+            });
+        match sent {
+            Ok(()) => return Ok(()),
+            Err(why) if attempt == ATTEMPTS => {
+                return Err(Failure::Failed(format!(
+                    "pod {pod} did not take the {what} in {ATTEMPTS} attempts: {why}"
+                )));
+            }
+            Err(_) => attempt += 1,
+        }
+    }
+}
+
+/// One attempt: the receiving script in the restore container, fed `data`; why it failed.
+async fn send(
+    conn: &Connection,
+    api: &Api<Pod>,
+    to: &Handover<'_>,
+    data: &mut std::fs::File,
+) -> Result<(), String> {
+    let script = receive_script(to.bytes, &to.sha256, &to.file);
     let ap = AttachParams::default()
         .container(RESTORE_CONTAINER)
         .stdin(true)
         .stdout(false)
         .stderr(true);
     let mut process = api
-        .exec(pod, ["sh", "-c", script.as_str()], &ap)
+        .exec(&to.pod, ["sh", "-c", script.as_str()], &ap)
         .await
-        .map_err(|e| {
-            Failure::Failed(format!(
-                "handing the {what} to pod {pod} failed: {}",
-                conn.translate(e)
-            ))
-        })?;
+        .map_err(|e| conn.translate(e).to_string())?;
     let mut stdin = process.stdin().expect("stdin requested");
     let mut stderr = process.stderr().expect("stderr requested");
     let status = process.take_status();
-    let send = async {
+    let feed = async {
         let mut buf = vec![0u8; 64 * 1024];
         loop {
             let n = data.read(&mut buf)?;
@@ -106,22 +147,20 @@ pub async fn hand_over(
         stdin.flush().await
     };
     let mut said = String::new();
-    let (sent, _) = tokio::join!(send, stderr.read_to_string(&mut said));
-    sent.map_err(|e| Failure::Failed(format!("sending the {what} to pod {pod}: {e}")))?;
+    let (fed, _) = tokio::join!(feed, stderr.read_to_string(&mut said));
+    fed.map_err(|e| format!("sending: {e}"))?;
     let status = match status {
         Some(s) => s.await,
         None => None,
     };
     let _ = process.join().await;
     match status {
-        Some(s) if s.status.as_deref() != Some("Success") => Err(Failure::Failed(format!(
-            "pod {pod} did not take the {what}: {}",
-            said.lines()
-                .last()
-                .map(String::from)
-                .or(s.message)
-                .unwrap_or_default()
-        ))),
+        Some(s) if s.status.as_deref() != Some("Success") => Err(said
+            .lines()
+            .last()
+            .map(String::from)
+            .or(s.message)
+            .unwrap_or_default()),
         _ => Ok(()),
     }
 }

@@ -276,11 +276,13 @@ pub fn dry_run(r: &Resolved, pki: &Pki, admin: &CertPair, cli_version: &str) -> 
 
 /// Run by `restore` in a restore init container: exactly `bytes` bytes from standard
 /// input into a part file beside `file`, renamed to `file` (which the container waits
-/// for) once whole.
-pub fn receive_script(bytes: u64, file: &str) -> String {
+/// for) once it has that size and SHA-256; otherwise it fails saying what arrived.
+pub fn receive_script(bytes: u64, sha256: &str, file: &str) -> String {
     format!(
         "set -e; head -c {bytes} > {file}.part; \
-test \"$(wc -c < {file}.part)\" -eq {bytes}; \
+got=\"$(wc -c < {file}.part)\"; \
+if [ \"$got\" -ne {bytes} ]; then echo \"$got of {bytes} bytes arrived\" >&2; exit 1; fi; \
+if [ \"$(sha256sum < {file}.part | cut -d' ' -f1)\" != {sha256} ]; then echo \"the bytes that arrived differ (SHA-256)\" >&2; exit 1; fi; \
 mv {file}.part {file}"
     )
 }
