@@ -113,6 +113,17 @@ fn diagnose(env: &Env, name: &str) -> String {
     out
 }
 
+/// The command `out` succeeded; else what it said and what control plane `name` looks like.
+fn succeeded(env: &Env, out: &std::process::Output, name: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stderr(out),
+        diagnose(env, name)
+    );
+}
+
 fn put(env: &Env, pod: &str, key: &str, value: &str) {
     let out = etcdctl(env, pod, &["put", key, value]);
     assert!(out.status.success(), "{}", text(&out));
@@ -150,13 +161,7 @@ fn etcd_grows_to_three_real_members_keeps_its_data_and_replaces_a_lost_one() {
         &env,
         &["scale", "grow", "--replicas", "3", "--timeout", "5m"],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stderr(&out),
-        diagnose(&env, "grow")
-    );
+    succeeded(&env, &out, "grow");
     let mut listed = members(&env, "kmc-grow-etcd-0");
     listed.sort();
     assert_eq!(
@@ -236,13 +241,7 @@ fn etcd_grows_to_three_real_members_keeps_its_data_and_replaces_a_lost_one() {
     let out = run(&env, &["delete", "grow", "--yes"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let out = run(&env, &["restore", file, "--timeout", "5m"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stderr(&out),
-        diagnose(&env, "grow")
-    );
+    succeeded(&env, &out, "grow");
     assert!(
         stderr(&out).contains("Adding etcd member 3 of 3"),
         "{}",
@@ -343,13 +342,7 @@ fn pause_and_resume_keep_what_etcd_holds() {
         &env,
         &["restore", archive.to_str().unwrap(), "--timeout", "5m"],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stderr(&out),
-        diagnose(&env, "nap")
-    );
+    succeeded(&env, &out, "nap");
     assert_eq!(
         get(&env, "kmc-nap-etcd-0", "/nap/k0smotron/kept"),
         "across a pause"
@@ -361,13 +354,7 @@ fn pause_and_resume_keep_what_etcd_holds() {
     );
     // A clone: the same data under new authorities; the original only read.
     let out = run(&env, &["clone", "nap", "nap-twin", "--timeout", "5m"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stderr(&out),
-        diagnose(&env, "nap-twin")
-    );
+    succeeded(&env, &out, "nap-twin");
     assert_eq!(
         get(&env, "kmc-nap-twin-etcd-0", "/nap/k0smotron/kept"),
         "across a pause"
@@ -734,13 +721,7 @@ fn three_members_from_create_are_ready_only_while_they_serve_and_roll_to_a_new_e
     done.store(true, std::sync::atomic::Ordering::SeqCst);
     let rounds = writer.join().unwrap();
     let unready = watcher.join().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stderr(&out),
-        diagnose(&env, "trio")
-    );
+    succeeded(&env, &out, "trio");
     let most_unready = unready.iter().copied().max().unwrap_or_default();
     assert!(
         unready.len() >= 20 && most_unready <= 1,
@@ -843,13 +824,7 @@ fn create_and_wait_return_only_once_the_api_answers_and_a_silent_api_is_not_read
             "5m",
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stderr(&out),
-        diagnose(&env, "slow")
-    );
+    succeeded(&env, &out, "slow");
     assert!(running_for(&env, "kmc-slow-0", "controller") >= delay);
     let (ok, said) = readyz(&env, "kmc-slow-0");
     assert!(ok && said.trim() == "ok", "{said}");
@@ -1054,13 +1029,7 @@ fn kines_sqlite_database_survives_backup_delete_restore_and_clone_byte_for_byte(
         &env,
         &["restore", archive.to_str().unwrap(), "--timeout", "5m"],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stderr(&out),
-        diagnose(&env, "lite")
-    );
+    succeeded(&env, &out, "lite");
     eprintln!("restore took {:.1?}", started.elapsed());
     assert!(
         stderr(&out).contains("Handing kine's SQLite database to the controller"),
@@ -1093,13 +1062,7 @@ fn kines_sqlite_database_survives_backup_delete_restore_and_clone_byte_for_byte(
 
     // A clone: the same database under new authorities.
     let out = run(&env, &["clone", "lite", "lite-twin", "--timeout", "5m"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stderr(&out),
-        diagnose(&env, "lite-twin")
-    );
+    succeeded(&env, &out, "lite-twin");
     assert_same(
         &kine_db(&env, "kmc-lite-twin-0"),
         &original,
@@ -1119,13 +1082,7 @@ fn kines_sqlite_database_survives_backup_delete_restore_and_clone_byte_for_byte(
             "5m",
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stderr(&out),
-        diagnose(&env, "lite-seeded")
-    );
+    succeeded(&env, &out, "lite-seeded");
     assert_same(
         &kine_db(&env, "kmc-lite-seeded-0"),
         &original,

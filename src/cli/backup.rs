@@ -164,7 +164,7 @@ pub(super) async fn take(
         Source::Etcd(member) => {
             let step = ui.step(&format!("Taking an etcd snapshot in {member}"));
             let mut file = PrivateFile::create(&target.dir(), "snapshot")?;
-            let taken = take::etcd_snapshot(conn, &member, |chunk| file.file.write_all(chunk)).await;
+            let taken = take::etcd_snapshot(conn, &member, &mut file.file, &step).await;
             let (checked, status) = step.end_with(taken, |(checked, status)| {
                 format!(
                     "revision {}, {}, {}",
@@ -191,8 +191,7 @@ pub(super) async fn take(
                 .map(|s| s.control_plane_flags)
                 .unwrap_or_default();
             let mut file = PrivateFile::create(&target.dir(), "database")?;
-            let taken =
-                take::kine_database(conn, &pod, &flags, |chunk| file.file.write_all(chunk)).await;
+            let taken = take::kine_database(conn, &pod, &flags, &mut file.file, &step).await;
             let checked = step.end_with(taken, |checked| human_bytes(checked.bytes))?;
             copied = Some(rewound(file, checked.bytes)?);
             Data::KineSqlite {

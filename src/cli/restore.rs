@@ -372,14 +372,13 @@ pub(super) async fn restore(
 async fn restore_etcd(
     conn: &mothership::Connection,
     r: &Resolved,
-    mut file: PrivateFile,
+    file: PrivateFile,
     checked: CheckedData,
     timeout: Duration,
     ui: &Ui,
 ) -> Result<(), Failure> {
     let name = &r.name;
     let sts = crate::core::naming::Names::new(name).etcd();
-    let step = ui.step("Handing the snapshot to etcd member 0");
     let to = restore::Handover {
         pod: format!("{sts}-0"),
         file: crate::core::plan::etcd::restore_file(),
@@ -387,9 +386,15 @@ async fn restore_etcd(
         bytes: checked.bytes,
         sha256: checked.sha256,
     };
-    let handed = restore::hand_over(conn, &to, &mut file.file, timeout, &step).await;
-    step.end(handed)?;
-    drop(file);
+    hand_over(
+        conn,
+        "Handing the snapshot to etcd member 0",
+        &to,
+        file,
+        timeout,
+        ui,
+    )
+    .await?;
     let step = ui.step("Starting etcd from the snapshot");
     let started = async {
         // Ready first: the restore container must have finished before the template
@@ -411,12 +416,11 @@ async fn restore_etcd(
 async fn restore_kine(
     conn: &mothership::Connection,
     r: &Resolved,
-    mut file: PrivateFile,
+    file: PrivateFile,
     checked: CheckedData,
     timeout: Duration,
     ui: &Ui,
 ) -> Result<(), Failure> {
-    let step = ui.step("Handing kine's SQLite database to the controller");
     let to = restore::Handover {
         pod: format!(
             "{}-0",
@@ -427,7 +431,29 @@ async fn restore_kine(
         bytes: checked.bytes,
         sha256: checked.sha256,
     };
-    let handed = restore::hand_over(conn, &to, &mut file.file, timeout, &step).await;
+    hand_over(
+        conn,
+        "Handing kine's SQLite database to the controller",
+        &to,
+        file,
+        timeout,
+        ui,
+    )
+    .await
+}
+
+/// The data file to the restore container `to` names, as a step titled `title`; the
+/// temporary file is removed once it is there.
+async fn hand_over(
+    conn: &mothership::Connection,
+    title: &str,
+    to: &restore::Handover<'_>,
+    mut file: PrivateFile,
+    timeout: Duration,
+    ui: &Ui,
+) -> Result<(), Failure> {
+    let step = ui.step(title);
+    let handed = restore::hand_over(conn, to, &mut file.file, timeout, &step).await;
     step.end(handed)
 }
 

@@ -224,29 +224,37 @@ impl SqliteCheck {
     }
 }
 
-/// The check of a data entry, by its name in the archive.
-enum DataCheck {
+/// The check of a data file: by its kind, or by its name in the archive.
+pub enum DataCheck {
     Etcd(SnapshotCheck),
     Sqlite(SqliteCheck),
 }
 
 impl DataCheck {
+    pub fn etcd() -> DataCheck {
+        DataCheck::Etcd(SnapshotCheck::default())
+    }
+
+    pub fn sqlite() -> DataCheck {
+        DataCheck::Sqlite(SqliteCheck::default())
+    }
+
     fn for_entry(path: &str) -> Option<DataCheck> {
         match path {
-            SNAPSHOT => Some(DataCheck::Etcd(SnapshotCheck::default())),
-            KINE_DB => Some(DataCheck::Sqlite(SqliteCheck::default())),
+            SNAPSHOT => Some(DataCheck::etcd()),
+            KINE_DB => Some(DataCheck::sqlite()),
             _ => None,
         }
     }
 
-    fn update(&mut self, chunk: &[u8]) {
+    pub fn update(&mut self, chunk: &[u8]) {
         match self {
             DataCheck::Etcd(c) => c.update(chunk),
             DataCheck::Sqlite(c) => c.update(chunk),
         }
     }
 
-    fn finish(self) -> Result<CheckedData, String> {
+    pub fn finish(self) -> Result<CheckedData, String> {
         match self {
             DataCheck::Etcd(c) => c.finish(),
             DataCheck::Sqlite(c) => c.finish(),

@@ -9,9 +9,12 @@ use kube::api::{Api, ListParams};
 
 use super::wait::is_ready;
 use super::{Connection, exec, record};
-use crate::core::backup::{self, CheckedData, SnapshotCheck, SnapshotStatus, SqliteCheck};
+use std::io::{Seek, Write};
+
+use crate::core::backup::{self, CheckedData, DataCheck, SnapshotStatus};
 use crate::core::naming::{self, Names};
 use crate::error::Failure;
+use crate::ui::Step;
 
 /// The identity Secrets' data, `(SUFFIX, data)`, read at once.
 pub async fn identity(
@@ -112,25 +115,67 @@ fn last_words(out: &exec::Output) -> String {
         .to_string()
 }
 
-/// Take a snapshot in etcd member `pod` and stream it into `sink` as it arrives, checking
-/// etcd's integrity hash on the way.
+/// Copies out through exec: standard output can end early with no error
+/// (kubernetes/kubernetes#124571). A copy that fails its check is taken again, up to
+/// three times; a command that fails is not.
+const ATTEMPTS: u32 = 3;
+
+/// Run `script` in `pod` and keep its standard output in `file`, checked by `check` on
+/// the way; the check's result and what the command said.
+async fn copy_checked(
+    conn: &Connection,
+    pod: &str,
+    (container, program, doing): (&str, &str, &str),
+    script: &str,
+    file: &mut std::fs::File,
+    new_check: impl Fn() -> DataCheck,
+    step: &Step,
+) -> Result<(CheckedData, exec::Output), Failure> {
+    let mut attempt = 1;
+    loop {
+        file.set_len(0)
+            .and_then(|()| file.rewind())
+            .map_err(|e| Failure::Failed(format!("keeping the copy: {e}")))?;
+        let mut check = new_check();
+        let out = stream_out(conn, pod, (container, program), script, doing, |chunk| {
+            check.update(chunk);
+            file.write_all(chunk)
+        })
+        .await?;
+        match check.finish() {
+            Ok(checked) => return Ok((checked, out)),
+            Err(why) if attempt < ATTEMPTS => {
+                attempt += 1;
+                step.update(&format!(
+                    "{why}; taking it again (attempt {attempt} of {ATTEMPTS})"
+                ));
+            }
+            Err(why) => {
+                return Err(Failure::Failed(format!(
+                    "{why} (in pod {pod}, {ATTEMPTS} attempts)"
+                )));
+            }
+        }
+    }
+}
+
+/// Take a snapshot in etcd member `pod` into `file`, checking etcd's integrity hash on the
+/// way.
 pub async fn etcd_snapshot(
     conn: &Connection,
     pod: &str,
-    mut sink: impl FnMut(&[u8]) -> std::io::Result<()>,
+    file: &mut std::fs::File,
+    step: &Step,
 ) -> Result<(CheckedData, SnapshotStatus), Failure> {
     let script = crate::core::plan::etcd::snapshot_script();
-    let mut check = SnapshotCheck::default();
-    let out = stream_out(
+    let (checked, out) = copy_checked(
         conn,
         pod,
-        ("etcd", "etcdctl"),
+        ("etcd", "etcdctl", "taking an etcd snapshot"),
         &script,
-        "taking an etcd snapshot",
-        |chunk| {
-            check.update(chunk);
-            sink(chunk)
-        },
+        file,
+        DataCheck::etcd,
+        step,
     )
     .await?;
     let status = backup::snapshot_status(&out.stderr).ok_or_else(|| {
@@ -139,36 +184,29 @@ pub async fn etcd_snapshot(
             last_words(&out)
         ))
     })?;
-    let checked = check
-        .finish()
-        .map_err(|e| Failure::Failed(format!("{e} (taken in pod {pod})")))?;
     Ok((checked, status))
 }
 
 /// Copy kine's SQLite database in controller pod `pod` (`k0s backup`, given the
-/// controller's `--config`/`--data-dir` flags) and stream it into `sink`, checking SQLite's
-/// header and size on the way.
+/// controller's `--config`/`--data-dir` flags) into `file`, checking SQLite's header and
+/// size on the way.
 pub async fn kine_database(
     conn: &Connection,
     pod: &str,
     controller_flags: &[String],
-    mut sink: impl FnMut(&[u8]) -> std::io::Result<()>,
+    file: &mut std::fs::File,
+    step: &Step,
 ) -> Result<CheckedData, Failure> {
     let script = crate::core::plan::sqlite::backup_script(controller_flags);
-    let mut check = SqliteCheck::default();
-    stream_out(
+    let (checked, _) = copy_checked(
         conn,
         pod,
-        ("controller", "k0s backup"),
+        ("controller", "k0s backup", "copying kine's database"),
         &script,
-        "copying kine's database",
-        |chunk| {
-            check.update(chunk);
-            sink(chunk)
-        },
+        file,
+        DataCheck::sqlite,
+        step,
     )
     .await?;
-    check
-        .finish()
-        .map_err(|e| Failure::Failed(format!("{e} (copied in pod {pod})")))
+    Ok(checked)
 }
