@@ -185,11 +185,7 @@ pub(super) async fn take(
         }
         Source::Sqlite(pod) => {
             let step = ui.step(&format!("Copying kine's SQLite database in {pod}"));
-            let flags = crate::core::cluster::parse(&record_data["cluster.yaml"], "record/cluster.yaml")
-                .ok()
-                .and_then(|d| d.spec)
-                .map(|s| s.control_plane_flags)
-                .unwrap_or_default();
+            let flags = controller_flags(&record_data);
             let mut file = PrivateFile::create(&target.dir(), "database")?;
             let taken = take::kine_database(conn, &pod, &flags, &mut file.file, &step).await;
             let checked = step.end_with(taken, |checked| human_bytes(checked.bytes))?;
@@ -293,6 +289,17 @@ fn write_archive(
             archive.keep(Path::new(shown))
         }
     }
+}
+
+/// The controller's k0s flags as recorded (`k0s backup` must share its `--config` and
+/// `--data-dir`); none when the record does not say.
+fn controller_flags(record_data: &std::collections::BTreeMap<String, String>) -> Vec<String> {
+    record_data
+        .get("cluster.yaml")
+        .and_then(|doc| crate::core::cluster::parse(doc, "record/cluster.yaml").ok())
+        .and_then(|d| d.spec)
+        .map(|s| s.control_plane_flags)
+        .unwrap_or_default()
 }
 
 /// Where the data is copied from.

@@ -450,4 +450,59 @@ mod tests {
             "/var/lib/k0s/manifests/kmc-demo-endpoint"
         );
     }
+
+    #[test]
+    fn a_kine_restore_waits_for_the_database_on_the_data_volume_until_its_deadline() {
+        let x = Exposure {
+            api_port: 30443,
+            konnectivity_port: 30132,
+            host: "192.0.2.1".into(),
+            cluster_ips: vec![],
+        };
+        for persistence in ["emptyDir", "hostPath"] {
+            let mut r = resolve(CreateOptions {
+                name: Some("demo".into()),
+                namespace: "ns".into(),
+                storage: Some("kine".into()),
+                persistence: Some(persistence.into()),
+                host_path: (persistence == "hostPath").then(|| "/srv/k0s".into()),
+                ..Default::default()
+            })
+            .unwrap();
+            let plain = statefulset(&r, &x, None);
+            let inits = |sts: &StatefulSet| -> Vec<Value> {
+                let pod = sts.spec.as_ref().unwrap().template.spec.as_ref().unwrap();
+                json!(pod.init_containers).as_array().unwrap().clone()
+            };
+            assert_eq!(inits(&plain).len(), 1, "create has certs-init only");
+            r.restore_kine_until = Some(1_800_000_000);
+            let restoring = inits(&statefulset(&r, &x, None));
+            let names: Vec<&str> = restoring
+                .iter()
+                .map(|c| c["name"].as_str().unwrap())
+                .collect();
+            assert_eq!(names, ["certs-init", "restore"], "{persistence}");
+            let restore = &restoring[1];
+            // The same data volume (and the same sub-path on a hostPath) as the controller.
+            assert_eq!(
+                restore["volumeMounts"][0], restoring[0]["volumeMounts"][1],
+                "{persistence}"
+            );
+            let env = restore["env"].as_array().unwrap();
+            assert!(
+                env.iter()
+                    .any(|e| e["name"] == "K0SMOTRON_RESTORE_UNTIL" && e["value"] == "1800000000")
+            );
+            assert_eq!(
+                env.iter().any(|e| e["name"] == POD_NAME_VAR),
+                persistence == "hostPath"
+            );
+            let script = restore["command"][2].as_str().unwrap();
+            assert!(script.contains("db=/var/lib/k0s/db/state.db"), "{script}");
+            assert!(
+                script.contains(super::super::sqlite::RESTORE_FILE),
+                "{script}"
+            );
+        }
+    }
 }
