@@ -53,7 +53,7 @@ pub(super) enum Target {
 
 impl Target {
     /// A file `clone` or `move` removes again.
-    pub(super) fn scratch(path: PathBuf) -> Target {
+    fn scratch(path: PathBuf) -> Target {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Target::File {
             dir,
@@ -119,6 +119,28 @@ pub async fn run(args: BackupArgs, global: &Global, ui: &Ui) -> Result<(), Failu
     let conn = global.connect(ui).await?;
     let name = record::resolve_name(&conn, args.name.as_deref()).await?;
     take(&conn, &name, &target, &recipients, true, ui).await
+}
+
+/// A backup of `name` in a private temporary file (removed when the result is dropped),
+/// for the restore that `clone` and `move` make of it: not encrypted, and not noted in the
+/// record.
+pub(super) async fn to_scratch(
+    conn: &crate::mothership::Connection,
+    name: &str,
+    purpose: &str,
+    ui: &Ui,
+) -> Result<crate::files::Scratch, Failure> {
+    let scratch = crate::files::Scratch::new(purpose);
+    take(
+        conn,
+        name,
+        &Target::scratch(scratch.0.clone()),
+        &[],
+        false,
+        ui,
+    )
+    .await?;
+    Ok(scratch)
 }
 
 /// Write the archive of control plane `name` to `target`, encrypted to `recipients` when

@@ -7,11 +7,10 @@ use std::time::Duration;
 use clap::Args;
 
 use super::Global;
-use super::backup::{self, Target};
+use super::backup;
 use super::restore::{self, Request};
 use crate::core::naming;
 use crate::error::Failure;
-use crate::files::Scratch;
 use crate::mothership::record;
 use crate::ui::Ui;
 
@@ -45,26 +44,13 @@ pub async fn run(args: CloneArgs, global: &Global, ui: &Ui) -> Result<(), Failur
             args.name
         )));
     }
-    let scratch = Scratch::new("clone");
-    backup::take(
-        &conn,
-        &args.name,
-        &Target::scratch(scratch.0.clone()),
-        &[],
-        false,
-        ui,
-    )
-    .await?;
+    let scratch = backup::to_scratch(&conn, &args.name, "clone", ui).await?;
     let request = Request {
-        file: scratch.0.clone(),
-        identity: Vec::new(),
         name: Some(args.new.clone()),
         namespace: Some(conn.namespace.clone()),
         new_identity: true,
         fresh_ports: true,
-        timeout: args.timeout,
-        keep_on_failure: false,
-        all_or_nothing: false,
+        ..Request::of_scratch(&scratch, args.timeout)
     };
     let restored = restore::restore(&request, global, ui).await?;
     ui.note(&format!(

@@ -8,11 +8,10 @@ use std::time::Duration;
 use clap::Args;
 
 use super::Global;
-use super::backup::{self, Target};
+use super::backup;
 use super::restore::{self, Request};
 use crate::core::naming;
 use crate::error::Failure;
-use crate::files::Scratch;
 use crate::mothership::{delete, record};
 use crate::ui::Ui;
 
@@ -66,27 +65,13 @@ pub async fn run(args: MoveArgs, global: &Global, ui: &Ui) -> Result<(), Failure
             )));
         }
         let original = record::read(&here, name).await?;
-        let scratch = Scratch::new("move");
-        backup::take(
-            &here,
-            name,
-            &Target::scratch(scratch.0.clone()),
-            &[],
-            false,
-            ui,
-        )
-        .await?;
+        let scratch = backup::to_scratch(&here, name, "move", ui).await?;
         let request = Request {
-            file: scratch.0.clone(),
-            identity: Vec::new(),
-            name: None,
             namespace: Some(there_conn.namespace.clone()),
-            new_identity: false,
             // The original holds its node ports on this mothership until it is deleted.
             fresh_ports: same_mothership,
-            timeout: args.timeout,
-            keep_on_failure: false,
             all_or_nothing: true,
+            ..Request::of_scratch(&scratch, args.timeout)
         };
         let restored = restore::restore(&request, &there, ui).await?;
         Ok((here, original, restored))

@@ -67,6 +67,24 @@ pub(super) struct Request {
     pub all_or_nothing: bool,
 }
 
+impl Request {
+    /// A restore of the private temporary archive `clone` or `move` just took: removed on
+    /// failure, the rest as `restore` does by default.
+    pub(super) fn of_scratch(scratch: &crate::files::Scratch, timeout: Duration) -> Request {
+        Request {
+            file: scratch.0.clone(),
+            identity: Vec::new(),
+            name: None,
+            namespace: None,
+            new_identity: false,
+            fresh_ports: false,
+            timeout,
+            keep_on_failure: false,
+            all_or_nothing: false,
+        }
+    }
+}
+
 /// What a restore made.
 pub(super) struct Restored {
     pub name: String,
