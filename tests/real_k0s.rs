@@ -70,6 +70,13 @@ fn child(
         .unwrap()
 }
 
+/// `create NAME` with `extra` flags, waiting up to 10 minutes for real k0s.
+fn create_real(env: &Env, name: &str, extra: &[&str]) {
+    let mut args = vec!["--timeout", "10m"];
+    args.extend_from_slice(extra);
+    create(env, name, &args);
+}
+
 /// Create control plane `name` with `extra` flags, then prove it serves: the admin
 /// kubeconfig `kubeconfig NAME` prints lists the child's namespaces with kubectl (reaching
 /// the controller pod's address, as nothing here routes a Service's), and `token worker`
@@ -78,18 +85,8 @@ fn serves(name: &str, extra: &[&str]) {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let env = real_k0s_env();
     let start = Instant::now();
-    let mut args = vec![
-        "create",
-        name,
-        "--key-algorithm",
-        "ecdsa-p256",
-        "--timeout",
-        "10m",
-    ];
-    args.extend_from_slice(extra);
-    let out = run(&env, &args);
+    create_real(&env, name, extra);
     let created = start.elapsed();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 
     let kubeconfig = admin_kubeconfig(&env, name);
     poll(
@@ -178,17 +175,7 @@ fn kine_on_sqlite_backs_up_a_live_database_and_restores_it() {
 fn restored_keeps_a_configmap(name: &str, extra: &[&str]) {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let env = real_k0s_env();
-    let mut args = vec![
-        "create",
-        name,
-        "--key-algorithm",
-        "ecdsa-p256",
-        "--timeout",
-        "10m",
-    ];
-    args.extend_from_slice(extra);
-    let out = run(&env, &args);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    create_real(&env, name, extra);
     let old = admin_kubeconfig(&env, name);
     poll(
         120,
