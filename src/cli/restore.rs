@@ -112,7 +112,7 @@ fn identities(files: &[PathBuf]) -> Result<Vec<age::Identity>, Failure> {
 fn read_archive(args: &Request) -> Result<(Archive, Option<(PrivateFile, CheckedData)>), Failure> {
     let shown = args.file.display().to_string();
     let identities = identities(&args.identity)?;
-    let input: Box<dyn Read> = if shown == "-" {
+    let mut input: Box<dyn Read> = if shown == "-" {
         Box::new(std::io::stdin().lock())
     } else {
         Box::new(
@@ -124,7 +124,6 @@ fn read_archive(args: &Request) -> Result<(Archive, Option<(PrivateFile, Checked
     };
     // Enough of the start to tell an age file from a gzip one, put back in front.
     let mut head = Vec::with_capacity(age::SNIFF);
-    let mut input = input;
     input
         .by_ref()
         .take(age::SNIFF as u64)
