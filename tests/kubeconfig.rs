@@ -45,7 +45,9 @@ fn openssl(args: &[&str], dir: &Path) -> String {
 
 #[test]
 fn an_admin_kubeconfig_before_any_pod_is_ready() {
-    let env = Env::new();
+    // Latency at the proxy, so that the wave check below sees the two reads overlap even
+    // when the machine is loaded.
+    let env = Env::with(|c| c.latency = std::time::Duration::from_millis(100));
     create(&env, "early", &["--no-wait"]);
     env.ms.reset_requests();
     let out = kubeconfig(&env, &["early"]);

@@ -124,7 +124,9 @@ fn none_then_a_table_json_wide_and_name() {
 
 #[test]
 fn one_wave_of_four_lists_whatever_the_count() {
-    let env = Env::new();
+    // Latency at the proxy, so that a LIST answered at once under load does not end before
+    // the next is sent and count as a wave of its own.
+    let env = Env::with(|c| c.latency = Duration::from_millis(100));
     create(&env, "one", &["--no-wait", "--storage", "kine"]);
     env.ms.reset_requests();
     run(&env, &["list"]);
