@@ -259,6 +259,12 @@ fn a_failure_at_every_delete_is_finished_by_running_again() {
 fn on_a_terminal_it_asks_and_no_means_nothing() {
     let env = Env::new();
     create(&env, "asked", &["--no-wait"]);
+    // `--no-wait` returns before the StatefulSet controller makes etcd's claim; the prompt
+    // below lists it, so wait for it (under load in CI it came after the prompt once).
+    eventually(60, "etcd's claim", || {
+        ours(&env, "asked")
+            .contains(&"PersistentVolumeClaim/etcd-data-kmc-asked-etcd-0".to_string())
+    });
     // `script` gives the command a pseudo-terminal; "n" answers the prompt.
     let cmd = format!(
         "{} --kubeconfig {} delete asked",
