@@ -206,8 +206,11 @@ fn resolve(args: &Request, archive: &Archive) -> Result<Resolved, Failure> {
                     spec::K0S_DATA_DIR
                 )));
             }
-            // The controller waits for the database as long as restore waits for it.
-            let until = time::OffsetDateTime::now_utc() + args.timeout;
+            // The controller waits for the database as long as restore may take to get there:
+            // the writes (a LoadBalancer address may take up to the timeout), then the
+            // wait for the pod (the timeout again), and a minute for clocks that differ.
+            let until =
+                time::OffsetDateTime::now_utc() + args.timeout * 2 + Duration::from_secs(60);
             resolved.restore_kine_until = Some(until.unix_timestamp());
         }
         Data::NotIncluded { .. } if args.new_identity => {
@@ -400,8 +403,7 @@ async fn restore_etcd(
         pod: format!("{sts}-0"),
         file: crate::core::plan::etcd::restore_file(),
         what: "snapshot",
-        bytes: checked.bytes,
-        sha256: checked.sha256,
+        data: checked,
     };
     hand_over(
         conn,
@@ -445,8 +447,7 @@ async fn restore_kine(
         ),
         file: sqlite::RESTORE_FILE.into(),
         what: "database",
-        bytes: checked.bytes,
-        sha256: checked.sha256,
+        data: checked,
     };
     hand_over(
         conn,
