@@ -112,7 +112,7 @@ pub fn snapshot_status(text: &str) -> Option<SnapshotStatus> {
 /// hash does not match. Checking here finds a transfer that lost or changed bytes before the
 /// archive is written.
 #[derive(Default)]
-pub struct SnapshotCheck {
+struct SnapshotCheck {
     body: Sha256,
     whole: Sha256,
     /// The last 32 bytes seen: the hash, once the stream ends.
@@ -166,7 +166,7 @@ impl SnapshotCheck {
 /// counts when the header says that count is current. A copy cut short or not SQLite at
 /// all is found before the archive is written or read.
 #[derive(Default)]
-pub struct SqliteCheck {
+struct SqliteCheck {
     whole: Sha256,
     header: Vec<u8>,
     bytes: u64,
@@ -225,18 +225,20 @@ impl SqliteCheck {
 }
 
 /// The check of a data file: by its kind, or by its name in the archive.
-pub enum DataCheck {
+pub struct DataCheck(Check);
+
+enum Check {
     Etcd(SnapshotCheck),
     Sqlite(SqliteCheck),
 }
 
 impl DataCheck {
     pub fn etcd() -> DataCheck {
-        DataCheck::Etcd(SnapshotCheck::default())
+        DataCheck(Check::Etcd(SnapshotCheck::default()))
     }
 
     pub fn sqlite() -> DataCheck {
-        DataCheck::Sqlite(SqliteCheck::default())
+        DataCheck(Check::Sqlite(SqliteCheck::default()))
     }
 
     fn for_entry(path: &str) -> Option<DataCheck> {
@@ -248,16 +250,16 @@ impl DataCheck {
     }
 
     pub fn update(&mut self, chunk: &[u8]) {
-        match self {
-            DataCheck::Etcd(c) => c.update(chunk),
-            DataCheck::Sqlite(c) => c.update(chunk),
+        match &mut self.0 {
+            Check::Etcd(c) => c.update(chunk),
+            Check::Sqlite(c) => c.update(chunk),
         }
     }
 
     pub fn finish(self) -> Result<CheckedData, String> {
-        match self {
-            DataCheck::Etcd(c) => c.finish(),
-            DataCheck::Sqlite(c) => c.finish(),
+        match self.0 {
+            Check::Etcd(c) => c.finish(),
+            Check::Sqlite(c) => c.finish(),
         }
     }
 }

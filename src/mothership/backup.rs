@@ -85,26 +85,6 @@ pub async fn ready_controller(conn: &Connection, name: &str) -> Result<String, F
     }
 }
 
-/// Run `script` (which runs `program`) in `container` of `pod`, its standard output
-/// handed to `sink` as it arrives; standard error kept for the reason when it fails.
-async fn stream_out(
-    conn: &Connection,
-    pod: &str,
-    (container, program): (&str, &str),
-    script: &str,
-    doing: &str,
-    sink: impl FnMut(&[u8]) -> std::io::Result<()>,
-) -> Result<exec::Output, Failure> {
-    let out = exec::stream(conn, pod, container, &["sh", "-c", script], program, sink).await?;
-    if !out.success {
-        return Err(Failure::Failed(format!(
-            "{doing} in pod {pod} failed: {}",
-            last_words(&out)
-        )));
-    }
-    Ok(out)
-}
-
 /// The last line of standard error, else the status message.
 fn last_words(out: &exec::Output) -> String {
     out.stderr
@@ -120,8 +100,9 @@ fn last_words(out: &exec::Output) -> String {
 /// three times; a command that fails is not.
 const ATTEMPTS: u32 = 3;
 
-/// Run `script` in `pod` and keep its standard output in `file`, checked by `check` on
-/// the way; the check's result and what the command said.
+/// Run `script` (which runs `program`) in `container` of `pod` and keep its standard
+/// output in `file`, checked by `new_check`'s check on the way; the check's result and what
+/// the command said. A command that fails ends it, with the last line it said.
 async fn copy_checked(
     conn: &Connection,
     pod: &str,
@@ -137,11 +118,24 @@ async fn copy_checked(
             .and_then(|()| file.rewind())
             .map_err(|e| Failure::Failed(format!("keeping the copy: {e}")))?;
         let mut check = new_check();
-        let out = stream_out(conn, pod, (container, program), script, doing, |chunk| {
-            check.update(chunk);
-            file.write_all(chunk)
-        })
+        let out = exec::stream(
+            conn,
+            pod,
+            container,
+            &["sh", "-c", script],
+            program,
+            |chunk| {
+                check.update(chunk);
+                file.write_all(chunk)
+            },
+        )
         .await?;
+        if !out.success {
+            return Err(Failure::Failed(format!(
+                "{doing} in pod {pod} failed: {}",
+                last_words(&out)
+            )));
+        }
         match check.finish() {
             Ok(checked) => return Ok((checked, out)),
             Err(why) if attempt < ATTEMPTS => {
